@@ -1,0 +1,5 @@
+// placeholder: being written
+#include "cli/command.h"
+namespace nta::cli {
+void register_interfaces(CLI::App& app, CommandRun& run) { (void)app; (void)run; }
+}  // namespace nta::cli
