@@ -1,1 +1,154 @@
-// placeholder
+#include "pipeline/packet_pipeline.h"
+
+#include <fmt/core.h>
+
+#include <csignal>
+#include <memory>
+
+#include "core/error.h"
+#include "decode/decoder.h"
+#include "output/buffered_writer.h"
+#include "output/packet_csv_writer.h"
+#include "output/packet_printer.h"
+
+namespace nta {
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<PacketSource*> g_active_source{nullptr};
+
+void on_signal(int /*signo*/) {
+  g_stop.store(true, std::memory_order_relaxed);
+  if (PacketSource* s = g_active_source.load(std::memory_order_relaxed)) s->interrupt();
+}
+
+// Clears the signal handler's pointer when a source goes out of scope.
+struct ActiveSourceGuard {
+  explicit ActiveSourceGuard(PacketSource* s) { g_active_source.store(s); }
+  ~ActiveSourceGuard() { g_active_source.store(nullptr); }
+  ActiveSourceGuard(const ActiveSourceGuard&) = delete;
+  ActiveSourceGuard& operator=(const ActiveSourceGuard&) = delete;
+};
+
+std::unique_ptr<PacketSource> open_source(const PacketJobConfig& config, const std::string& file) {
+  auto source = config.live ? PacketSource::open_live(*config.live) : PacketSource::open_file(file);
+  if (!config.filter.empty()) source->set_filter(config.filter);
+  return source;
+}
+
+}  // namespace
+
+void request_stop() noexcept { on_signal(0); }
+
+void install_stop_handlers() {
+  struct sigaction sa{};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+PacketJobResult run_packet_job(const PacketJobConfig& config) {
+  g_stop.store(false);
+  PacketJobResult result;
+  result.context.top = config.top;
+
+  BufferedWriter console("-");
+  std::unique_ptr<PacketCsvWriter> csv;
+  if (!config.csv_path.empty()) csv = std::make_unique<PacketCsvWriter>(config.csv_path);
+  PacketPrinter printer(console);
+
+  std::vector<std::string> inputs = config.files;
+  if (config.live) inputs = {config.live->interface};
+
+  std::string failure;
+  ErrorKind failure_kind = ErrorKind::kInput;
+  std::uint64_t number = 0;
+  RawPacket raw;
+  PacketView view;
+
+  for (const std::string& input : inputs) {
+    if (g_stop.load(std::memory_order_relaxed) || result.context.count_reached) break;
+    std::unique_ptr<PacketSource> source;
+    try {
+      source = open_source(config, input);
+    } catch (const Error& e) {
+      // A later file that cannot be opened must not lose what the earlier ones produced.
+      if (number == 0 && inputs.size() == 1) throw;
+      failure = e.what();
+      failure_kind = e.kind();
+      break;
+    }
+    ActiveSourceGuard guard(source.get());
+    if (!config.write_path.empty()) source->write_to(config.write_path);
+    if (!config.drop_to_user.empty()) drop_privileges(config.drop_to_user);
+    result.context.inputs.push_back(
+        fmt::format("{} ({}{})", source->name(), source->link_type_name(), source->is_live() ? ", live" : ""));
+    if (source->is_live() && !config.quiet) {
+      fmt::print(stderr, "nta: capturing on {}{}{} (Ctrl-C stops)\n", source->name(),
+                 config.filter.empty() ? "" : ", filter: ", config.filter);
+    }
+
+    for (;;) {
+      if (g_stop.load(std::memory_order_relaxed)) {
+        result.context.interrupted = true;
+        break;
+      }
+      const NextResult r = source->next(raw);
+      if (r == NextResult::kTimeout) {
+        console.flush();
+        if (csv) csv->flush();
+        source->flush_written();
+        continue;
+      }
+      if (r == NextResult::kEnd) {
+        if (g_stop.load(std::memory_order_relaxed)) result.context.interrupted = true;
+        break;
+      }
+      if (r == NextResult::kError) {
+        failure = fmt::format("'{}': {} (after {} packets)", source->name(), source->error(), number);
+        failure_kind = ErrorKind::kInput;
+        break;
+      }
+      decode(raw, view);
+      ++number;
+      result.summary.add(view);
+      if (csv) csv->write(view);
+      if (!config.quiet) {
+        printer.print(number, view);
+        if (source->is_live()) console.flush();
+        if (console.closed()) break;
+      }
+      if (config.count != 0 && number >= config.count) {
+        result.context.count_reached = true;
+        break;
+      }
+    }
+    if (auto k = source->counters()) {
+      result.context.kernel = KernelCounters{k->received, k->dropped_by_kernel, k->dropped_by_interface};
+    }
+    source->flush_written();
+    if (!failure.empty() || console.closed()) break;
+  }
+
+  if (csv) {
+    csv->flush();
+    result.context.csv_path = csv->path();
+    result.context.csv_rows = csv->rows();
+  }
+  result.context.pcap_path = config.write_path;
+  result.context.input_error = failure;
+  console.flush();
+  if (config.print_summary && !console.closed()) {
+    if (!config.quiet && number > 0) console.append("\n");
+    print_summary(console, result.summary, result.context);
+  }
+  if (!failure.empty()) {
+    result.input_failed = true;
+    throw Error(failure_kind, failure);
+  }
+  return result;
+}
+
+}  // namespace nta
