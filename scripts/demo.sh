@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# README command 1: install, build, and run nta on the bundled sample capture.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release
+mkdir -p out
+./build/src/cli/nta read -r samples/sample.pcap -q --csv out/sample_packets.csv
+echo
+echo "Outputs: out/sample_packets.csv (one row per packet)."
+echo "The binary is ./build/src/cli/nta; try: ./build/src/cli/nta read -r samples/sample.pcap -c 5"
