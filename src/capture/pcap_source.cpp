@@ -54,7 +54,7 @@ class PcapSource final : public PacketSource {
     ts_scale_ = pcap_get_tstamp_precision(handle_) == PCAP_TSTAMP_PRECISION_NANO ? 1 : 1000;
     const int dlt = pcap_datalink(handle_);
     link_ = to_link_type(dlt);
-    const char* n = pcap_datalink_val_to_name(dlt);
+    const char* n = pcap_datalink_val_to_description(dlt);
     link_name_ = n != nullptr ? n : fmt::format("DLT {}", dlt);
   }
   ~PcapSource() override {
