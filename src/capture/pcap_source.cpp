@@ -45,6 +45,21 @@ std::string interface_list_text() {
   return text.empty() ? "(none)" : text;
 }
 
+// Reads the magic number: 1000 for microsecond pcap, 1 for nanosecond pcap, 0 otherwise.
+std::int64_t classic_pcap_fraction_scale(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return 0;
+  unsigned char m[4] = {};
+  const std::size_t n = std::fread(m, 1, 4, f);
+  std::fclose(f);
+  if (n != 4) return 0;
+  const std::uint32_t be = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) |
+                           (std::uint32_t{m[2]} << 8) | m[3];
+  if (be == 0xa1b2c3d4 || be == 0xd4c3b2a1) return 1000;
+  if (be == 0xa1b23c4d || be == 0x4d3cb2a1) return 1;
+  return 0;
+}
+
 // One libpcap handle, file or live. The packet it returns borrows libpcap's buffer.
 class PcapSource final : public PacketSource {
  public:
@@ -70,8 +85,15 @@ class PcapSource final : public PacketSource {
     const int rc = pcap_next_ex(handle_, &header, &data);
     if (rc == 1) {
       // With nanosecond precision tv_usec carries nanoseconds.
-      out.ts.ns = static_cast<std::int64_t>(header->ts.tv_sec) * 1'000'000'000 +
-                  static_cast<std::int64_t>(header->ts.tv_usec) * ts_scale_;
+      auto sec = static_cast<std::int64_t>(header->ts.tv_sec);
+      auto frac = static_cast<std::int64_t>(header->ts.tv_usec);
+      if (pcap_fraction_scale_ != 0) {
+        // The pcap format's seconds and fraction are unsigned 32-bit fields; libpcap hands them
+        // over sign-extended, which turns 2038 and later into 1901. Undo that.
+        if (sec < 0) sec += std::int64_t{1} << 32;
+        if (frac < 0) frac += (std::int64_t{1} << 32) * pcap_fraction_scale_;
+      }
+      out.ts.ns = sec * 1'000'000'000 + frac * ts_scale_;
       out.wire_len = header->len;
       out.link = link_;
       out.data = {data, header->caplen};
@@ -133,6 +155,11 @@ class PcapSource final : public PacketSource {
   LinkType link_;
   bool live_;
   std::int64_t ts_scale_ = 1;
+
+ public:
+  // For classic pcap files: how libpcap scaled the record's fraction field to nanoseconds
+  // (1000 for microsecond files, 1 for nanosecond files); 0 for pcapng and live captures.
+  std::int64_t pcap_fraction_scale_ = 0;
 };
 
 }  // namespace
@@ -145,7 +172,10 @@ std::unique_ptr<PacketSource> PacketSource::open_file(const std::string& path) {
     if (handle == nullptr) {
       throw Error(ErrorKind::kIo, fmt::format("cannot read standard input: {}", errbuf));
     }
-    return std::make_unique<PcapSource>(handle, "-", false);
+    auto source = std::make_unique<PcapSource>(handle, "-", false);
+    // Standard input cannot be peeked at; microsecond pcap is what tools write to pipes.
+    if (pcap_major_version(handle) == 2) source->pcap_fraction_scale_ = 1000;
+    return source;
   }
   struct stat st{};
   if (::stat(path.c_str(), &st) != 0) {
@@ -160,7 +190,9 @@ std::unique_ptr<PacketSource> PacketSource::open_file(const std::string& path) {
     const std::string why = st.st_size == 0 ? std::string("empty file") : std::string(errbuf);
     throw Error(ErrorKind::kIo, fmt::format("cannot open '{}': {}", path, why));
   }
-  return std::make_unique<PcapSource>(handle, path, false);
+  auto source = std::make_unique<PcapSource>(handle, path, false);
+  source->pcap_fraction_scale_ = classic_pcap_fraction_scale(path);
+  return source;
 }
 
 std::unique_ptr<PacketSource> PacketSource::open_live(const LiveOptions& options) {

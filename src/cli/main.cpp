@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "cli/command.h"
 #include "core/error.h"
@@ -19,6 +20,20 @@ int main(int argc, char** argv) {
   nta::cli::register_capture(app, run);
   nta::cli::register_interfaces(app, run);
   nta::cli::register_synth(app, run);
+
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+      known = known || sub->get_name() == argv[1];
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+      fmt::print(stderr, "nta: unknown command '{}'; the commands are: {}\nRun 'nta --help' for usage.\n",
+                 argv[1], names);
+      return nta::kExitUsage;
+    }
+  }
 
   try {
     app.parse(argc, argv);

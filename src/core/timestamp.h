@@ -1,5 +1,6 @@
 #pragma once
 // Packet time: nanoseconds since the Unix epoch, UTC. Everything downstream runs on packet time.
+#include <compare>
 #include <cstdint>
 
 namespace nta {

@@ -17,10 +17,10 @@ enum class Anomaly : std::uint8_t {
   kSllTruncated,          // Linux cooked header cut short
   kNullTruncated,         // BSD loopback header cut short
   kArpTruncated,          // ARP header or addresses cut short
-  kArpBadSizes,           // ARP hardware/protocol sizes not Ethernet/IPv4
-  kIpv4Truncated,         // shorter than a 20-byte IPv4 header
+  kArpBadSizes,           // ARP hardware/protocol sizes (or protocol type) not Ethernet/IPv4
+  kIpv4Truncated,         // shorter than a 20-byte IPv4 header, or options cut by the capture
   kIpv4BadVersion,        // version field is not 4
-  kIpv4BadIhl,            // header length < 20 or beyond the captured bytes
+  kIpv4BadIhl,            // header length < 20 or beyond the bytes on the wire
   kIpv4BadTotalLength,    // total length < header length or > bytes on the wire
   kIpv4OptionsMalformed,  // an option runs past the header or has a bad length
   kIpv4Fragment,          // a non-first fragment: no transport header to decode
@@ -41,11 +41,16 @@ enum class Anomaly : std::uint8_t {
   kGreUnsupported,        // GRE version or payload type nta does not follow
   kVxlanTruncated,        // VXLAN header cut short
   kTunnelTooDeep,         // tunnels nested deeper than nta follows
-  kL4Truncated,           // the transport payload is cut by the capture (snaplen)
+  kL4Truncated,           // the transport header's options or its payload are cut by the capture
+  // Added with the decoder (appended so the bit values above stay stable).
+  kSctpTruncated,      // shorter than a 12-byte SCTP common header
+  kIpVersionUnknown,   // raw-IP frame empty, or its version nibble is neither 4 nor 6
+  kNullUnknownFamily,  // BSD loopback address family is neither AF_INET nor an AF_INET6 value
   kCount
 };
 
 inline constexpr int kAnomalyCount = static_cast<int>(Anomaly::kCount);
+static_assert(kAnomalyCount <= 64, "AnomalySet holds the anomalies in one 64-bit word");
 
 // Stable snake_case name, as summaries and JSON print it.
 std::string_view anomaly_name(Anomaly a) noexcept;

@@ -1,5 +1,6 @@
 #pragma once
 // Decodes one frame in place: bounds-checked, no allocation, never throws.
+#include <cstdint>
 #include <string_view>
 
 #include "core/raw_packet.h"
@@ -16,8 +17,14 @@ inline PacketView decode(const RawPacket& pkt) noexcept {
   return v;
 }
 
-// The protocol name the packet CSV and console print (docs/formats.md): TCP, UDP, ICMP, ICMPv6,
-// ARP, the IANA keyword of other IP protocols, and for non-IP frames the ethertype's name.
+// The protocol name the packet CSV and console print (docs/decode.md, "Protocol names"): TCP, UDP,
+// ICMP, ICMPv6, ARP, the IANA keyword of other IP protocols ("IP-<n>" when unnamed), and for non-IP
+// frames the ethertype's name ("LLC" for 802.3 frames, "ETH-0x<hex>" when unnamed); "UNKNOWN" when
+// nothing was decoded. The views point to static storage.
 std::string_view protocol_name(const PacketView& v) noexcept;
+
+// The two tables protocol_name uses: an IP protocol number's name and an ethertype's name.
+std::string_view ip_protocol_name(std::uint8_t proto) noexcept;
+std::string_view ethertype_name(std::uint16_t type) noexcept;
 
 }  // namespace nta

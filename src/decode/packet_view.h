@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <span>
 
-#include "core/raw_packet.h"
 #include "core/ip_address.h"
+#include "core/raw_packet.h"
 #include "core/timestamp.h"
 #include "decode/anomaly.h"
 
@@ -34,6 +34,21 @@ inline constexpr std::uint8_t kNoNext = 59;
 inline constexpr std::uint8_t kDestOptions = 60;
 inline constexpr std::uint8_t kSctp = 132;
 }  // namespace ipproto
+
+// Ethertypes the decoder follows or names (IEEE registry values).
+namespace ethertype {
+inline constexpr std::uint16_t kIpv4 = 0x0800;
+inline constexpr std::uint16_t kArp = 0x0806;
+inline constexpr std::uint16_t kVlan = 0x8100;      // 802.1Q C-tag
+inline constexpr std::uint16_t kQinQ = 0x88a8;      // 802.1ad S-tag
+inline constexpr std::uint16_t kQinQ9100 = 0x9100;  // pre-standard S-tag
+inline constexpr std::uint16_t kQinQ9200 = 0x9200;  // pre-standard S-tag
+inline constexpr std::uint16_t kIpv6 = 0x86dd;
+inline constexpr std::uint16_t kMplsUnicast = 0x8847;
+inline constexpr std::uint16_t kMplsMulticast = 0x8848;
+inline constexpr std::uint16_t kTransparentEthernet = 0x6558;  // GRE payload: an Ethernet frame
+inline constexpr std::uint16_t kMinEthertype = 0x0600;         // below: an 802.3 length field (LLC frame)
+}  // namespace ethertype
 
 namespace tcpflag {
 inline constexpr std::uint8_t kFin = 0x01;
@@ -83,40 +98,51 @@ struct PacketView {
   std::array<std::uint8_t, 6> src_mac{};
   std::array<std::uint8_t, 6> dst_mac{};
   bool has_mac = false;
-  std::uint16_t ethertype = 0;       // the final ethertype, after VLAN tags and MPLS
-  std::uint8_t vlan_count = 0;       // tags seen (outermost first in vlan_ids)
+  // The final ethertype, after VLAN tags and MPLS. 0 for 802.3 length (LLC) frames. Links without
+  // an ethertype (raw IP, BSD loopback, MPLS payloads, IP in tunnels) get the one of the network
+  // layer they carry, so every IPv4/IPv6 packet has ethertype 0x0800 / 0x86dd.
+  std::uint16_t ethertype = 0;
+  std::uint8_t vlan_count = 0;  // tags kept in vlan_ids, outermost first (at most 3; more:
+                                // Anomaly::kVlanTooDeep)
   std::array<std::uint16_t, 3> vlan_ids{};
-  std::uint8_t mpls_labels = 0;      // labels popped
+  std::uint8_t mpls_labels = 0;  // labels popped
 
   // Layer 3.
   NetLayer net = NetLayer::kNone;
-  IpAddress src_ip;  // for ARP: sender protocol address
-  IpAddress dst_ip;  // for ARP: target protocol address
+  IpAddress src_ip;            // for ARP: sender protocol address
+  IpAddress dst_ip;            // for ARP: target protocol address
   std::uint8_t ip_proto = 0;   // IPv4 protocol / IPv6 final next header (0 if not IP)
   std::uint8_t ttl = 0;        // TTL / hop limit
+  std::uint8_t tos = 0;        // IPv4 TOS / IPv6 traffic class (DSCP << 2 | ECN)
+  bool dont_fragment = false;  // IPv4 DF bit
   std::uint16_t ip_len = 0;    // IPv4 total length / 40 + IPv6 payload length, as declared
+                               // (saturates at 65535; a jumbogram's payload length 0 gives 40)
   std::uint16_t ip_id = 0;     // IPv4 identification (low 16 bits of the IPv6 fragment id)
   bool is_fragment = false;    // part of a fragmented datagram (first or later)
   bool is_first_fragment = false;
-  std::uint16_t arp_op = 0;    // ARP opcode (1 request, 2 reply)
+  std::uint16_t arp_op = 0;  // ARP opcode (1 request, 2 reply)
   std::array<std::uint8_t, 6> arp_sender_mac{};
   std::array<std::uint8_t, 6> arp_target_mac{};
 
-  // Layer 4. has_ports is true for TCP, UDP and SCTP when the header was read.
+  // Layer 4. has_ports is true for TCP, UDP and SCTP when the ports were read.
   bool has_ports = false;
-  bool has_l4 = false;         // the transport header was decoded
+  bool has_l4 = false;  // a TCP, UDP, SCTP, ICMP or ICMPv6 header was decoded in full
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
   TcpInfo tcp;
-  IcmpInfo icmp;               // ICMP or ICMPv6, by ip_proto
-  std::span<const std::uint8_t> l4_payload;  // captured transport payload (may be cut by snaplen)
-  std::uint32_t l4_payload_len = 0;          // payload length as the headers declare it
+  IcmpInfo icmp;  // ICMP or ICMPv6, by ip_proto
+  // The captured bytes after the transport header (may be cut by the snapshot length; for a
+  // protocol nta does not decode, the IP payload), and their length as the headers declare it.
+  std::span<const std::uint8_t> l4_payload;
+  std::uint32_t l4_payload_len = 0;
 
-  // Tunnels: the outer packet that carried the one above.
+  // Tunnels: the outer packet that carried the one above. With nested tunnels, `tunnel` and
+  // outer_* describe the outermost one and tunnel_depth counts the tunnel layers followed.
   TunnelKind tunnel = TunnelKind::kNone;
+  std::uint8_t tunnel_depth = 0;
   IpAddress outer_src_ip;
   IpAddress outer_dst_ip;
-  std::uint32_t vxlan_vni = 0;
+  std::uint32_t vxlan_vni = 0;  // VNI of the innermost VXLAN header followed
 
   AnomalySet anomalies;
 };
