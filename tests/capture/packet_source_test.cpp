@@ -8,6 +8,7 @@
 #include <fstream>
 #include <vector>
 
+#include "capture/merged_source.h"
 #include "core/error.h"
 
 namespace nta {
@@ -189,6 +190,53 @@ TEST(PacketSource, UnknownInterfaceNamesTheRealOnes) {
     EXPECT_EQ(e.kind(), ErrorKind::kNotFound) << e.what();
     EXPECT_NE(std::string(e.what()).find("lo"), std::string::npos) << e.what();
   }
+}
+
+TEST(MergedSource, InterleavesFilesByTimestampAndTiesGoToTheFirstFile) {
+  PcapBytes a(0xa1b2c3d4, 1);
+  a.record(1, 0, frame(60, 0xA1));
+  a.record(3, 0, frame(60, 0xA3));
+  a.record(5, 0, frame(60, 0xA5));
+  PcapBytes b(0xa1b2c3d4, 1);
+  b.record(2, 0, frame(60, 0xB2));
+  b.record(3, 0, frame(60, 0xB3));
+  b.record(9, 0, frame(60, 0xB9));
+  const std::string pa = a.write("nta_merge_a_");
+  const std::string pb = b.write("nta_merge_b_");
+  auto src = open_merged({pa, pb});
+  std::vector<int> seen;
+  RawPacket p;
+  while (src->next(p) == NextResult::kPacket) seen.push_back(p.data[0]);
+  EXPECT_EQ(seen, (std::vector<int>{0xA1, 0xB2, 0xA3, 0xB3, 0xA5, 0xB9}));
+  std::filesystem::remove(pa);
+  std::filesystem::remove(pb);
+}
+
+TEST(MergedSource, AMissingFileFailsBeforeAnyPacket) {
+  PcapBytes a(0xa1b2c3d4, 1);
+  a.record(1, 0, frame(60, 1));
+  const std::string pa = a.write("nta_merge_ok_");
+  EXPECT_THROW(open_merged({pa, "/nonexistent/nta.pcap"}), Error);
+  std::filesystem::remove(pa);
+}
+
+TEST(MergedSource, ADamagedFileReportsItsName) {
+  PcapBytes a(0xa1b2c3d4, 1);
+  a.record(1, 0, frame(60, 1));
+  PcapBytes b(0xa1b2c3d4, 1);
+  b.record(2, 0, frame(60, 2));
+  b.record(3, 0, frame(60, 3));
+  b.bytes_.resize(b.bytes_.size() - 5);
+  const std::string pa = a.write("nta_mergeda_");
+  const std::string pb = b.write("nta_mergedb_");
+  auto src = open_merged({pa, pb});
+  RawPacket p;
+  EXPECT_EQ(src->next(p), NextResult::kPacket);
+  EXPECT_EQ(src->next(p), NextResult::kPacket);
+  EXPECT_EQ(src->next(p), NextResult::kError);
+  EXPECT_NE(src->error().find(pb), std::string::npos) << src->error();
+  std::filesystem::remove(pa);
+  std::filesystem::remove(pb);
 }
 
 TEST(Interfaces, ListsLoopback) {
