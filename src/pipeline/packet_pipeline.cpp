@@ -56,7 +56,6 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
 
   BufferedWriter console("-");
   std::unique_ptr<PacketCsvWriter> csv;
-  if (!config.csv_path.empty()) csv = std::make_unique<PacketCsvWriter>(config.csv_path);
   PacketPrinter printer(console);
 
   std::vector<std::string> inputs = config.files;
@@ -68,11 +67,16 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
   RawPacket raw;
   PacketView view;
 
+  // The first input opens before any output is created, so that a missing file or a capture
+  // without permission is reported as such and leaves no empty CSV behind.
+  std::unique_ptr<PacketSource> first = open_source(config, inputs.front());
+  if (!config.csv_path.empty()) csv = std::make_unique<PacketCsvWriter>(config.csv_path);
+
   for (const std::string& input : inputs) {
     if (g_stop.load(std::memory_order_relaxed) || result.context.count_reached) break;
     std::unique_ptr<PacketSource> source;
     try {
-      source = open_source(config, input);
+      source = first ? std::move(first) : open_source(config, input);
     } catch (const Error& e) {
       // A later file that cannot be opened must not lose what the earlier ones produced.
       if (number == 0 && inputs.size() == 1) throw;
