@@ -6,7 +6,8 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 mkdir -p out
-./build/src/cli/nta read -r samples/sample.pcap -q --csv out/sample_packets.csv
+./build/src/cli/nta analyze -r samples/sample.pcap --no-progress \
+  --flows out/sample_flows.csv --csv out/sample_packets.csv
 echo
-echo "Outputs: out/sample_packets.csv (one row per packet)."
+echo "Outputs: out/sample_flows.csv (one row per flow), out/sample_packets.csv (one row per packet)."
 echo "The binary is ./build/src/cli/nta; try: ./build/src/cli/nta read -r samples/sample.pcap -c 5"

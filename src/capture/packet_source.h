@@ -60,6 +60,9 @@ class PacketSource {
   [[nodiscard]] virtual bool is_live() const noexcept = 0;
   [[nodiscard]] virtual const std::string& error() const noexcept = 0;
   [[nodiscard]] virtual std::optional<CaptureCounters> counters() = 0;
+  // Files: the bytes of the file consumed so far (for a progress display). Absent for standard
+  // input and live captures.
+  [[nodiscard]] virtual std::optional<std::uint64_t> read_position() const noexcept { return std::nullopt; }
 
  protected:
   PacketSource() = default;

@@ -139,6 +139,13 @@ class PcapSource final : public PacketSource {
   [[nodiscard]] bool is_live() const noexcept override { return live_; }
   [[nodiscard]] const std::string& error() const noexcept override { return error_; }
 
+  [[nodiscard]] std::optional<std::uint64_t> read_position() const noexcept override {
+    std::FILE* f = live_ || name_ == "-" ? nullptr : pcap_file(handle_);
+    const long pos = f != nullptr ? std::ftell(f) : -1;
+    if (pos < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(pos);
+  }
+
   std::optional<CaptureCounters> counters() override {
     if (!live_) return std::nullopt;
     pcap_stat st{};

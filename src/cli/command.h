@@ -13,5 +13,7 @@ void register_read(CLI::App& app, CommandRun& run);
 void register_capture(CLI::App& app, CommandRun& run);
 void register_interfaces(CLI::App& app, CommandRun& run);
 void register_synth(CLI::App& app, CommandRun& run);
+void register_analyze(CLI::App& app, CommandRun& run);
+void register_stats(CLI::App& app, CommandRun& run);
 
 }  // namespace nta::cli

@@ -17,9 +17,11 @@ int main(int argc, char** argv) {
 
   nta::cli::CommandRun run;
   nta::cli::register_read(app, run);
+  nta::cli::register_analyze(app, run);
   nta::cli::register_capture(app, run);
   nta::cli::register_interfaces(app, run);
   nta::cli::register_synth(app, run);
+  nta::cli::register_stats(app, run);
 
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <csignal>
 #include <memory>
 
 #include "core/error.h"
@@ -10,25 +9,11 @@
 #include "output/buffered_writer.h"
 #include "output/packet_csv_writer.h"
 #include "output/packet_printer.h"
+#include "pipeline/stop_signal.h"
+#include "output/progress_bar.h"
 
 namespace nta {
 namespace {
-
-std::atomic<bool> g_stop{false};
-std::atomic<PacketSource*> g_active_source{nullptr};
-
-void on_signal(int /*signo*/) {
-  g_stop.store(true, std::memory_order_relaxed);
-  if (PacketSource* s = g_active_source.load(std::memory_order_relaxed)) s->interrupt();
-}
-
-// Clears the signal handler's pointer when a source goes out of scope.
-struct ActiveSourceGuard {
-  explicit ActiveSourceGuard(PacketSource* s) { g_active_source.store(s); }
-  ~ActiveSourceGuard() { g_active_source.store(nullptr); }
-  ActiveSourceGuard(const ActiveSourceGuard&) = delete;
-  ActiveSourceGuard& operator=(const ActiveSourceGuard&) = delete;
-};
 
 std::unique_ptr<PacketSource> open_source(const PacketJobConfig& config, const std::string& file) {
   auto source = config.live ? PacketSource::open_live(*config.live) : PacketSource::open_file(file);
@@ -38,19 +23,8 @@ std::unique_ptr<PacketSource> open_source(const PacketJobConfig& config, const s
 
 }  // namespace
 
-void request_stop() noexcept { on_signal(0); }
-
-void install_stop_handlers() {
-  struct sigaction sa{};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  std::signal(SIGPIPE, SIG_IGN);
-}
-
 PacketJobResult run_packet_job(const PacketJobConfig& config) {
-  g_stop.store(false);
+  clear_stop_request();
   PacketJobResult result;
   result.context.top = config.top;
 
@@ -66,6 +40,8 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
   std::uint64_t number = 0;
   RawPacket raw;
   PacketView view;
+  // Progress line on standard error while reading files (output/progress_bar.h).
+  FileProgress progress(config.live ? std::vector<std::string>{} : config.files, !config.quiet);
 
   // The first input opens before any output is created, so that a missing file or a capture
   // without permission is reported as such and leaves no empty CSV behind.
@@ -73,7 +49,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
   if (!config.csv_path.empty()) csv = std::make_unique<PacketCsvWriter>(config.csv_path);
 
   for (const std::string& input : inputs) {
-    if (g_stop.load(std::memory_order_relaxed) || result.context.count_reached) break;
+    if (stop_requested() || result.context.count_reached) break;
     std::unique_ptr<PacketSource> source;
     try {
       source = first ? std::move(first) : open_source(config, input);
@@ -85,6 +61,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
       break;
     }
     ActiveSourceGuard guard(source.get());
+    progress.next_file();
     if (!config.write_path.empty()) source->write_to(config.write_path);
     if (!config.drop_to_user.empty()) drop_privileges(config.drop_to_user);
     result.context.inputs.push_back(
@@ -95,7 +72,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
     }
 
     for (;;) {
-      if (g_stop.load(std::memory_order_relaxed)) {
+      if (stop_requested()) {
         result.context.interrupted = true;
         break;
       }
@@ -107,7 +84,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
         continue;
       }
       if (r == NextResult::kEnd) {
-        if (g_stop.load(std::memory_order_relaxed)) result.context.interrupted = true;
+        if (stop_requested()) result.context.interrupted = true;
         break;
       }
       if (r == NextResult::kError) {
@@ -118,6 +95,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
       decode(raw, view);
       ++number;
       result.summary.add(view);
+      progress.tick([&] { return source->read_position().value_or(0); });
       if (csv) csv->write(view);
       if (!config.quiet) {
         printer.print(number, view);
@@ -143,6 +121,7 @@ PacketJobResult run_packet_job(const PacketJobConfig& config) {
   }
   result.context.pcap_path = config.write_path;
   result.context.input_error = failure;
+  progress.finish();
   console.flush();
   if (config.print_summary && !console.closed()) {
     if (!config.quiet && number > 0) console.append("\n");

@@ -9,6 +9,7 @@
 
 #include "capture/packet_source.h"
 #include "output/summary_printer.h"
+#include "pipeline/stop_signal.h"
 #include "stats/packet_summary.h"
 
 namespace nta {
@@ -36,10 +37,5 @@ struct PacketJobResult {
 // and the summary printed even when an input fails partway; then the error is thrown as
 // nta::Error(kInput) so the CLI exits with the documented status.
 PacketJobResult run_packet_job(const PacketJobConfig& config);
-
-// Asks a running job to stop (Ctrl-C). Async-signal-safe.
-void request_stop() noexcept;
-// Installs SIGINT/SIGTERM handlers that call request_stop(), and ignores SIGPIPE.
-void install_stop_handlers();
 
 }  // namespace nta

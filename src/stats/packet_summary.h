@@ -3,21 +3,14 @@
 // top sources and destinations, decode anomalies. O(1) work per packet, no allocation per packet.
 #include <array>
 #include <cstdint>
-#include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/timestamp.h"
 #include "decode/packet_view.h"
 #include "stats/host_counter_table.h"
+#include "stats/protocol_mix.h"
 
 namespace nta {
-
-struct ProtocolCount {
-  std::string_view name;
-  std::uint64_t packets = 0;
-  std::uint64_t bytes = 0;
-};
 
 class PacketSummary {
  public:
@@ -33,32 +26,18 @@ class PacketSummary {
     return anomalies_[static_cast<std::size_t>(a)];
   }
   // Protocols by packets, largest first (names as the CSV writes them).
-  [[nodiscard]] std::vector<ProtocolCount> protocols() const;
+  [[nodiscard]] std::vector<ProtocolCount> protocols() const { return protocols_.protocols(); }
   [[nodiscard]] const HostCounterTable& sources() const noexcept { return sources_; }
   [[nodiscard]] const HostCounterTable& destinations() const noexcept { return destinations_; }
 
  private:
-  struct Tally {
-    std::uint64_t packets = 0;
-    std::uint64_t bytes = 0;
-    PacketView sample;  // one packet of the class, to name it once at the end
-  };
-  // Protocol classes: IP protocol numbers 0..255, then ARP, non-IP ethertypes, unknown links.
-  static constexpr std::size_t kArpSlot = 256;
-  static constexpr std::size_t kUnknownSlot = 257;
-  static constexpr std::size_t kSlots = 258;
-
   std::uint64_t packets_ = 0;
   std::uint64_t bytes_ = 0;
   Timestamp first_;
   Timestamp last_;
   std::uint64_t anomalous_packets_ = 0;
   std::array<std::uint64_t, kAnomalyCount> anomalies_{};
-  std::array<std::uint64_t, kSlots> slot_packets_{};
-  std::array<std::uint64_t, kSlots> slot_bytes_{};
-  std::array<bool, kSlots> slot_has_sample_{};
-  std::array<PacketView, kSlots> slot_sample_{};
-  std::unordered_map<std::uint16_t, Tally> other_ethertypes_;  // rare: non-IP, non-ARP frames
+  ProtocolMix protocols_;
   HostCounterTable sources_;
   HostCounterTable destinations_;
 };

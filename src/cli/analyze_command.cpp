@@ -1,0 +1,106 @@
+// nta analyze: flows, application fields and traffic statistics from files or a live interface.
+#include <chrono>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/packet_options.h"
+#include "core/error.h"
+#include "pipeline/analyze_job.h"
+#include "pipeline/stop_signal.h"
+
+namespace nta::cli {
+namespace {
+
+struct AnalyzeOptions {
+  AnalyzeConfig job;
+  std::string interface;
+  std::vector<std::string> filter_words;
+  std::string filter_flag;
+  bool json = false;
+  bool no_community_id = false;
+  bool no_progress = false;
+  std::uint16_t community_id_seed = 0;
+  double tcp_attempt = 30, tcp_established = 300, tcp_closed = 5, udp = 60, icmp = 60, other = 60;
+  double active = 1800;
+};
+
+std::chrono::nanoseconds seconds(double s) {
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(s * 1e9));
+}
+
+}  // namespace
+
+void register_analyze(CLI::App& app, CommandRun& run) {
+  auto o = std::make_shared<AnalyzeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "analyze", "Assemble flows (Zeek conn.log fields, Community ID, DNS/HTTP/TLS/SSH fields) and traffic statistics");
+  auto* read = cmd->add_option("-r,--read", o->job.files,
+                               "capture file (pcap or pcapng; '-' = standard input); repeatable, merged in time order");
+  auto* iface = cmd->add_option("-i,--interface", o->interface, "capture live from this interface instead");
+  read->excludes(iface);
+  cmd->add_option("--flows", o->job.flows_path,
+                  "write flow records: CSV, or JSON lines when the name ends in .jsonl/.json/.ndjson");
+  cmd->add_option("--csv", o->job.packet_csv_path, "also write the packet CSV (one row per packet)");
+  cmd->add_option("-c,--count", o->job.count, "stop after this many packets (0 = no limit; live: until Ctrl-C)");
+  cmd->add_option("-f,--filter", o->filter_flag, "BPF filter expression; trailing arguments work too");
+  cmd->add_flag("--json", o->json, "print the statistics as one JSON document instead of tables");
+  cmd->add_option("--top", o->job.top, "rows in each top-N table")->check(CLI::Range(1, 1000))->capture_default_str();
+  cmd->add_option("--max-flows", o->job.flow.max_flows,
+                  "concurrent flows kept; past it the least recently seen flow is evicted")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 31))
+      ->capture_default_str();
+  cmd->add_option("--tcp-attempt-timeout", o->tcp_attempt, "seconds a TCP flow with only SYN/SYN-ACK waits")
+      ->capture_default_str();
+  cmd->add_option("--tcp-timeout", o->tcp_established, "seconds an established TCP flow may idle")->capture_default_str();
+  cmd->add_option("--tcp-closed-timeout", o->tcp_closed, "seconds a closed (FIN/RST) TCP flow lingers")
+      ->capture_default_str();
+  cmd->add_option("--udp-timeout", o->udp, "seconds a UDP flow may idle")->capture_default_str();
+  cmd->add_option("--icmp-timeout", o->icmp, "seconds an ICMP flow may idle")->capture_default_str();
+  cmd->add_option("--other-timeout", o->other, "seconds a flow of another IP protocol may idle")->capture_default_str();
+  cmd->add_option("--active-timeout", o->active, "seconds after which a running flow emits an interim record (0 = never)")
+      ->capture_default_str();
+  cmd->add_option("--community-id-seed", o->community_id_seed, "seed of the Community ID hash")->capture_default_str();
+  cmd->add_flag("--no-community-id", o->no_community_id, "do not compute Community IDs");
+  cmd->add_flag("--no-progress", o->no_progress, "no progress line on standard error");
+  cmd->add_option("filter", o->filter_words, "BPF filter expression, e.g.: tcp port 443");
+  cmd->footer(
+      "Timeouts run on packet time. Exit status: 0 success; 1 an input could not be opened or an output\n"
+      "not written; 2 wrong usage; 3 an input was damaged partway (what came before is kept and written).");
+  cmd->callback([o, &run] {
+    run = [o] {
+      AnalyzeConfig& job = o->job;
+      if (job.files.empty() && o->interface.empty()) {
+        throw Error(ErrorKind::kUsage, "analyze needs capture files (-r FILE) or an interface (-i IFACE)");
+      }
+      if (!o->interface.empty()) {
+        job.live = LiveOptions{};
+        job.live->interface = o->interface;
+      }
+      for (double t : {o->tcp_attempt, o->tcp_established, o->tcp_closed, o->udp, o->icmp, o->other}) {
+        if (!(t > 0)) throw Error(ErrorKind::kUsage, "timeouts must be positive numbers of seconds");
+      }
+      if (o->active < 0) throw Error(ErrorKind::kUsage, "--active-timeout must be 0 (off) or positive");
+      job.flow.tcp_attempt_timeout = seconds(o->tcp_attempt);
+      job.flow.tcp_established_timeout = seconds(o->tcp_established);
+      job.flow.tcp_closed_timeout = seconds(o->tcp_closed);
+      job.flow.udp_timeout = seconds(o->udp);
+      job.flow.icmp_timeout = seconds(o->icmp);
+      job.flow.other_timeout = seconds(o->other);
+      job.flow.active_timeout = seconds(o->active);
+      job.flow.community_id = !o->no_community_id;
+      job.flow.community_id_options.seed = o->community_id_seed;
+      PacketOptions filter;
+      filter.filter_words = o->filter_words;
+      filter.filter_flag = o->filter_flag;
+      finish_packet_options(filter);
+      job.filter = filter.job.filter;
+      job.stats_output = o->json ? StatsOutput::kJson : StatsOutput::kTables;
+      job.progress = !o->no_progress;
+      install_stop_handlers();
+      run_analyze_job(job);
+      return 0;
+    };
+  });
+}
+
+}  // namespace nta::cli
