@@ -65,6 +65,12 @@ class MergedSource final : public PacketSource {
   [[nodiscard]] bool is_live() const noexcept override { return false; }
   [[nodiscard]] const std::string& error() const noexcept override { return error_; }
   std::optional<CaptureCounters> counters() override { return std::nullopt; }
+  // The bytes read so far from all the files together (the progress line's numerator).
+  [[nodiscard]] std::optional<std::uint64_t> read_position() const noexcept override {
+    std::uint64_t sum = 0;
+    for (const auto& s : sources_) sum += s->read_position().value_or(0);
+    return sum;
+  }
 
  private:
   enum class State : std::uint8_t { kNeedRead, kReady, kDone };
