@@ -1,20 +1,12 @@
 // nta stats: traffic statistics over capture files, as tables or one JSON document (--json).
-#include <fmt/core.h>
-
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "capture/packet_source.h"
 #include "cli/command.h"
-#include "core/error.h"
-#include "decode/decoder.h"
-#include "output/buffered_writer.h"
-#include "output/progress_bar.h"
-#include "output/stats_json.h"
-#include "output/stats_printer.h"
+#include "cli/packet_options.h"
+#include "pipeline/analyze_job.h"
 #include "pipeline/stop_signal.h"
-#include "stats/traffic_stats.h"
 
 namespace nta::cli {
 namespace {
@@ -29,86 +21,23 @@ struct StatsOptions {
   bool no_progress = false;
 };
 
-std::string filter_of(const StatsOptions& o) {
-  std::string joined;
-  for (const std::string& w : o.filter_words) {
-    if (!joined.empty()) joined += ' ';
-    joined += w;
-  }
-  if (!joined.empty() && !o.filter_flag.empty()) {
-    throw Error(ErrorKind::kUsage, "give the filter either with -f or as trailing arguments, not both");
-  }
-  return joined.empty() ? o.filter_flag : joined;
-}
-
 int run_stats(const StatsOptions& o) {
+  // The same job as `nta analyze`, without flow output: the flow table still runs so that the
+  // statistics include flows by conn_state and content-detected services.
+  PacketOptions filter;
+  filter.filter_words = o.filter_words;
+  filter.filter_flag = o.filter_flag;
+  finish_packet_options(filter);
+  AnalyzeConfig job;
+  job.files = o.files;
+  job.filter = filter.job.filter;
+  job.count = o.count;
+  job.top = o.top;
+  job.stats_output = o.json ? StatsOutput::kJson : StatsOutput::kTables;
+  job.print_flow_counters = false;
+  job.progress = !o.no_progress;
   install_stop_handlers();
-  clear_stop_request();
-  StatsContext ctx;
-  ctx.filter = filter_of(o);
-  ctx.top = o.top;
-  TrafficStats stats;
-  FileProgress progress(o.no_progress ? std::vector<std::string>{} : o.files, false);
-  std::string failure;
-  ErrorKind failure_kind = ErrorKind::kInput;
-  std::uint64_t number = 0;
-  bool count_reached = false;
-  RawPacket raw;
-  PacketView view;
-
-  for (const std::string& file : o.files) {
-    if (stop_requested() || count_reached) break;
-    std::unique_ptr<PacketSource> source;
-    try {
-      source = PacketSource::open_file(file);
-      if (!ctx.filter.empty()) source->set_filter(ctx.filter);
-    } catch (const Error& e) {
-      // A later file that cannot be opened must not lose what the earlier ones gave.
-      if (ctx.inputs.empty() || e.kind() == ErrorKind::kUsage) throw;
-      failure = e.what();
-      failure_kind = e.kind();
-      break;
-    }
-    ActiveSourceGuard active(source.get());
-    ctx.inputs.push_back({std::string(source->name()), std::string(source->link_type_name())});
-    progress.next_file();
-    for (;;) {
-      if (stop_requested()) {
-        ctx.interrupted = true;
-        break;
-      }
-      const NextResult r = source->next(raw);
-      if (r == NextResult::kPacket) {
-        decode(raw, view);
-        stats.add(view);
-        progress.tick([&] { return source->read_position().value_or(0); });
-        if (o.count != 0 && ++number >= o.count) {
-          count_reached = true;
-          break;
-        }
-        continue;
-      }
-      if (r == NextResult::kTimeout) continue;
-      if (r == NextResult::kEnd) {
-        if (stop_requested()) ctx.interrupted = true;
-        break;
-      }
-      failure = fmt::format("'{}': {} (after {} packets)", source->name(), source->error(), stats.packets());
-      break;
-    }
-    if (!failure.empty()) break;
-  }
-  progress.finish();
-  ctx.input_error = failure;
-
-  BufferedWriter out("-");
-  if (o.json) {
-    out.append(stats_json(stats, ctx));
-    out.flush();
-  } else {
-    print_stats(out, stats, ctx);
-  }
-  if (!failure.empty()) throw Error(failure_kind, failure);
+  run_analyze_job(job);
   return 0;
 }
 
@@ -118,7 +47,7 @@ void register_stats(CLI::App& app, CommandRun& run) {
   auto opts = std::make_shared<StatsOptions>();
   CLI::App* cmd = app.add_subcommand(
       "stats", "Traffic statistics of capture files: protocols, talkers, ports, conversations, throughput");
-  cmd->add_option("-r,--read", opts->files, "capture file (pcap or pcapng; '-' = standard input); repeatable")
+  cmd->add_option("-r,--read", opts->files, "capture file (pcap or pcapng; '-' = standard input); repeatable, merged in time order")
       ->required()
       ->allow_extra_args(false);
   cmd->add_flag("--json", opts->json, "print one JSON document instead of tables (docs/formats.md)");

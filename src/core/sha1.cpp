@@ -60,7 +60,7 @@ inline void twenty_rounds(std::uint32_t& a, std::uint32_t& b, std::uint32_t& c, 
 
 void compress_scalar(std::uint32_t* state, const std::uint8_t* block) noexcept {
   std::uint32_t w[80];
-  for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+  for (std::size_t t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
   for (int t = 16; t < 80; ++t) w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
   std::uint32_t a = state[0];
   std::uint32_t b = state[1];
@@ -105,7 +105,7 @@ template <int F>
   const __m128i abcd_save = _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0x1B);
   const __m128i e_save = _mm_set_epi32(static_cast<int>(state[4]), 0, 0, 0);
   __m128i w[4];
-  for (int i = 0; i < 4; ++i) {
+  for (std::size_t i = 0; i < 4; ++i) {
     w[i] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), byte_swap);
   }
   // Group 0: E enters by addition; later groups derive it from the state before the previous group.

@@ -116,7 +116,7 @@ std::size_t write_community_id(const CommunityIdTuple& t, const CommunityIdOptio
 std::string community_id(const CommunityIdTuple& t, const CommunityIdOptions& options) {
   std::array<char, kCommunityIdMaxText> buf{};
   const std::size_t n = write_community_id(t, options, buf);
-  return std::string(buf.data(), n);
+  return {buf.data(), n};
 }
 
 }  // namespace nta

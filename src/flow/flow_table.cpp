@@ -198,7 +198,7 @@ void FlowTable::index_erase(std::uint32_t slot) noexcept {
 void FlowTable::grow_index() {
   std::uint32_t bits = index_bits_ == 0 ? kInitialIndexBits : index_bits_ + 1;
   // Never larger than the cap needs (two entries per flow).
-  const std::uint32_t cap_bits = static_cast<std::uint32_t>(std::bit_width(2 * config_.max_flows - 1));
+  const auto cap_bits = static_cast<std::uint32_t>(std::bit_width(2 * config_.max_flows - 1));
   if (index_bits_ == 0) bits = std::min(bits, std::max<std::uint32_t>(cap_bits, 4));
   std::vector<IndexEntry> old = std::move(index_);
   index_.assign(std::size_t{1} << bits, IndexEntry{});
@@ -291,7 +291,7 @@ void FlowTable::touch(std::uint32_t slot, std::int64_t previous_last) noexcept {
   } else if (current != kClassCount) {
     unlink(slot);
   }
-  r.flags = static_cast<std::uint8_t>((r.flags & ((1u << kClassShift) - 1)) | (cls << kClassShift));
+  r.flags = static_cast<std::uint8_t>((r.flags & ((1u << kClassShift) - 1)) | (unsigned{cls} << kClassShift));
   nodes_[slot].moved = clock_;
   link_tail(slot, cls);
 }
@@ -463,6 +463,34 @@ FlowUpdate FlowTable::update(const PacketView& p, FlowSink sink) {
     t.no_ports = true;
   }
   return update_tuple(t, p, sink);
+}
+
+void FlowTable::prefetch(const PacketView& p) const noexcept {
+  if (index_.empty() || !is_ip(p) || later_fragment(p)) return;
+  Tuple t;
+  t.src = &p.src_ip;
+  t.dst = &p.dst_ip;
+  t.proto = p.ip_proto;
+  t.vlan = p.vlan_count > 0 ? p.vlan_ids[0] : 0;
+  if (p.ip_proto == ipproto::kIcmp || p.ip_proto == ipproto::kIcmpv6) {
+    if (!p.has_l4) return;
+    const IcmpPorts ports = icmp_port_equivalents(p.ip_proto, p.icmp.type, p.icmp.code);
+    t.sport = ports.src;
+    t.dport = ports.dst;
+    if (config_.split_icmp_echo_by_id && is_icmp_echo(p.ip_proto, p.icmp.type)) t.icmp_id = p.icmp.id;
+  } else if (p.has_ports) {
+    t.sport = p.src_port;
+    t.dport = p.dst_port;
+  }
+  t.prepare(seed_);
+  const IndexEntry* e = &index_[t.tag >> (32 - index_bits_)];
+  __builtin_prefetch(e);
+  if (e->slot != 0 && e->tag == t.tag) {
+    const auto* r = reinterpret_cast<const char*>(&record(e->slot - 1));
+    __builtin_prefetch(r);
+    __builtin_prefetch(r + 64);
+    __builtin_prefetch(r + 128);
+  }
 }
 
 FlowUpdate FlowTable::update_tuple(Tuple& t, const PacketView& p, FlowSink sink) {

@@ -15,8 +15,8 @@ class FileProgress {
   static constexpr std::uint32_t kCheckEvery = 2048;
 
   // `files`: the inputs in the order they will be read (empty for a live capture: no progress).
-  // `stdout_shares_terminal`: the run also writes to standard output while reading (per-packet
-  // lines); then the line is shown only if standard output is not the same terminal.
+  // `writes_stdout_while_reading`: the run prints to standard output while reading (per-packet
+  // lines); then the line is shown only if standard output is not a terminal.
   FileProgress(const std::vector<std::string>& files, bool writes_stdout_while_reading);
   ~FileProgress();
   FileProgress(const FileProgress&) = delete;

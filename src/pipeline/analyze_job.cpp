@@ -163,7 +163,11 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
   if (packet_csv) packet_csv->flush();
 
   StatsContext ctx;
-  ctx.inputs.push_back({std::string(source->name()), std::string(source->link_type_name())});
+  if (config.live) {
+    ctx.inputs.push_back({std::string(source->name()), std::string(source->link_type_name())});
+  } else {
+    for (const std::string& f : config.files) ctx.inputs.push_back({f, std::string(source->link_type_name())});
+  }
   ctx.filter = config.filter;
   ctx.top = config.top;
   ctx.interrupted = result.interrupted;
@@ -172,7 +176,7 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     console.append(stats_json(stats, ctx));
   } else if (config.stats_output == StatsOutput::kTables) {
     print_stats(console, stats, ctx);
-    if (table) print_flow_block(console, result, flows ? flows->path() : std::string());
+    if (table && config.print_flow_counters) print_flow_block(console, result, flows ? flows->path() : std::string());
     if (packet_csv) console.append(fmt::format("  packet CSV: {} ({} rows)\n", packet_csv->path(), with_commas(packet_csv->rows())));
   }
   console.flush();

@@ -27,6 +27,7 @@ struct AnalyzeConfig {
   StatsOutput stats_output = StatsOutput::kTables;
   std::size_t top = 10;
   bool progress = true;             // a progress line on a terminal's standard error
+  bool print_flow_counters = true;  // the "Flows" block after the statistics tables
 };
 
 struct AnalyzeResult {
