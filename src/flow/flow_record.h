@@ -88,7 +88,7 @@ inline constexpr std::uint16_t kMultiFlag = 1u << 9;  // Q: SYN with FIN or RST
 struct alignas(64) FlowRecord {
   // --- line 0: identity, flags, time ---
   FlowKey key;                      // originator -> responder
-  std::uint8_t flags = 0;           // kFlag* below (bits 5-7: the table's timeout class, internal)
+  std::uint8_t flags = 0;           // kFlag* below (bits 5-7: the table's, zero in emitted records)
   std::uint8_t history_len = 0;     // letters in `history`
   std::uint16_t interim_count = 0;  // interim records emitted so far (on an interim record: its number)
   Timestamp first_ts;               // first packet

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <new>
 #include <random>
 #include <utility>
 
@@ -123,6 +124,9 @@ FlowTable::FlowTable(const FlowConfig& config) : config_(config) {
     const std::int64_t eighth = std::max<std::int64_t>(timeout_ns_[c] / 8, 1);
     bucket_shift_[c] = static_cast<unsigned>(std::bit_width(static_cast<std::uint64_t>(eighth)) - 1);
   }
+  // Chunks of up to 8192 records (2 MiB); smaller for small caps.
+  chunk_bits_ = std::clamp(static_cast<unsigned>(std::bit_width(config_.max_flows - 1)), 6u, kMaxChunkBits);
+  chunk_mask_ = (1u << chunk_bits_) - 1;
   seed_ = config_.hash_seed != 0 ? config_.hash_seed : process_seed();
   head_.fill(kNil);
   tail_.fill(kNil);
@@ -131,16 +135,16 @@ FlowTable::FlowTable(const FlowConfig& config) : config_(config) {
 FlowTable::~FlowTable() = default;
 
 std::size_t FlowTable::memory_bytes() const noexcept {
-  return chunks_.size() * (std::size_t{1} << kChunkBits) * sizeof(FlowRecord) +
-         chunks_.capacity() * sizeof(chunks_[0]) + nodes_.capacity() * sizeof(Node) +
-         index_.capacity() * sizeof(IndexEntry) + free_.capacity() * sizeof(std::uint32_t) +
+  return chunks_.size() * (std::size_t{1} << chunk_bits_) * sizeof(FlowRecord) +
+         chunks_.capacity() * (sizeof(chunks_[0]) + sizeof(chunk_records_[0])) +
+         nodes_.capacity() * sizeof(Node) + index_memory_.size() + free_.capacity() * sizeof(std::uint32_t) +
          fragments_.capacity() * sizeof(FragmentEntry);
 }
 
 // ---- index ---------------------------------------------------------------------------------------
 
 std::uint32_t FlowTable::lookup(const Tuple& t, bool& from_orig) const noexcept {
-  if (index_.empty()) return kNil;
+  if (index_ == nullptr) return kNil;
   const std::uint32_t mask = (1u << index_bits_) - 1;
   for (std::uint32_t i = t.tag >> (32 - index_bits_);; i = (i + 1) & mask) {
     const IndexEntry e = index_[i];
@@ -200,11 +204,14 @@ void FlowTable::grow_index() {
   // Never larger than the cap needs (two entries per flow).
   const auto cap_bits = static_cast<std::uint32_t>(std::bit_width(2 * config_.max_flows - 1));
   if (index_bits_ == 0) bits = std::min(bits, std::max<std::uint32_t>(cap_bits, 4));
-  std::vector<IndexEntry> old = std::move(index_);
-  index_.assign(std::size_t{1} << bits, IndexEntry{});
+  HugePageBuffer old = std::move(index_memory_);
+  const IndexEntry* old_entries = index_;
+  const std::size_t old_count = index_ == nullptr ? 0 : std::size_t{1} << index_bits_;
+  index_memory_ = HugePageBuffer((std::size_t{1} << bits) * sizeof(IndexEntry));  // zeroed: all empty
+  index_ = static_cast<IndexEntry*>(index_memory_.data());
   index_bits_ = bits;
-  for (const IndexEntry& e : old) {
-    if (e.slot != 0) index_insert(e.tag, e.slot - 1);
+  for (std::size_t i = 0; i < old_count; ++i) {
+    if (old_entries[i].slot != 0) index_insert(old_entries[i].tag, old_entries[i].slot - 1);
   }
 }
 
@@ -217,13 +224,14 @@ std::uint32_t FlowTable::alloc_slot() {
     return s;
   }
   const std::size_t used = nodes_.size();
-  if (used == chunks_.size() << kChunkBits) {
-    chunks_.push_back(std::make_unique_for_overwrite<FlowRecord[]>(std::size_t{1} << kChunkBits));
+  if (used == chunks_.size() << chunk_bits_) {
+    chunks_.emplace_back((std::size_t{1} << chunk_bits_) * sizeof(FlowRecord));
+    chunk_records_.push_back(static_cast<FlowRecord*>(chunks_.back().data()));
     // Nodes and the free list grow geometrically (not beyond what the cap needs), so that finish()
     // never allocates and growth costs O(1) per flow.
-    const std::size_t need = chunks_.size() << kChunkBits;
+    const std::size_t need = chunks_.size() << chunk_bits_;
     const std::size_t cap_slots =
-        (config_.max_flows + (std::size_t{1} << kChunkBits) - 1) >> kChunkBits << kChunkBits;
+        (config_.max_flows + (std::size_t{1} << chunk_bits_) - 1) >> chunk_bits_ << chunk_bits_;
     const std::size_t target = std::max(need, std::min(2 * nodes_.capacity(), cap_slots));
     if (nodes_.capacity() < need) nodes_.reserve(target);
     if (free_.capacity() < need) free_.reserve(target);
@@ -320,6 +328,7 @@ std::uint32_t FlowTable::least_recently_seen() const noexcept {
 
 void FlowTable::prepare_emit(FlowRecord& r, FlowEndReason reason) const noexcept {
   r.end_reason = reason;
+  r.flags = static_cast<std::uint8_t>(r.flags & ((1u << kClassShift) - 1));  // the class bits are internal
   r.conn_state = compute_conn_state(r);
   if (config_.community_id) {
     r.community_id.fill('\0');
@@ -465,34 +474,6 @@ FlowUpdate FlowTable::update(const PacketView& p, FlowSink sink) {
   return update_tuple(t, p, sink);
 }
 
-void FlowTable::prefetch(const PacketView& p) const noexcept {
-  if (index_.empty() || !is_ip(p) || later_fragment(p)) return;
-  Tuple t;
-  t.src = &p.src_ip;
-  t.dst = &p.dst_ip;
-  t.proto = p.ip_proto;
-  t.vlan = p.vlan_count > 0 ? p.vlan_ids[0] : 0;
-  if (p.ip_proto == ipproto::kIcmp || p.ip_proto == ipproto::kIcmpv6) {
-    if (!p.has_l4) return;
-    const IcmpPorts ports = icmp_port_equivalents(p.ip_proto, p.icmp.type, p.icmp.code);
-    t.sport = ports.src;
-    t.dport = ports.dst;
-    if (config_.split_icmp_echo_by_id && is_icmp_echo(p.ip_proto, p.icmp.type)) t.icmp_id = p.icmp.id;
-  } else if (p.has_ports) {
-    t.sport = p.src_port;
-    t.dport = p.dst_port;
-  }
-  t.prepare(seed_);
-  const IndexEntry* e = &index_[t.tag >> (32 - index_bits_)];
-  __builtin_prefetch(e);
-  if (e->slot != 0 && e->tag == t.tag) {
-    const auto* r = reinterpret_cast<const char*>(&record(e->slot - 1));
-    __builtin_prefetch(r);
-    __builtin_prefetch(r + 64);
-    __builtin_prefetch(r + 128);
-  }
-}
-
 FlowUpdate FlowTable::update_tuple(Tuple& t, const PacketView& p, FlowSink sink) {
   t.prepare(seed_);
   bool from_orig = true;
@@ -519,10 +500,9 @@ FlowUpdate FlowTable::update_tuple(Tuple& t, const PacketView& p, FlowSink sink)
 
 FlowUpdate FlowTable::create(const Tuple& t, const PacketView& p, FlowSink sink) {
   if (size_ >= config_.max_flows) make_room(sink);
-  if ((size_ + 1) * 2 > index_.size()) grow_index();
+  if (index_ == nullptr || (size_ + 1) * 2 > (std::size_t{1} << index_bits_)) grow_index();
   const std::uint32_t slot = alloc_slot();
-  FlowRecord& r = record(slot);
-  r = FlowRecord{};
+  FlowRecord& r = *new (&record(slot)) FlowRecord{};  // the chunk holds raw memory until first use
   // The originator sends the first packet, unless that packet is a SYN-ACK: then the SYN was missed
   // and its receiver is the originator (Zeek's '^' flip).
   const bool flipped = t.proto == ipproto::kTcp && p.has_ports &&

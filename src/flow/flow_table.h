@@ -1,6 +1,6 @@
 #pragma once
 // The flow table: turns packets into bidirectional flows (Zeek connections) and emits finished
-// records. Open addressing over a seeded hash of the canonical key; records in fixed 1 MiB chunks
+// records. Open addressing over a seeded hash of the canonical key; records in fixed 2 MiB chunks
 // (no allocation per packet, no copying when the table grows); one least-recently-seen list per
 // timeout class, so expire() looks only at flows near their deadline and eviction finds the least
 // recently seen flows at the lists' heads. A flow moves to its list's tail only when its last-seen
@@ -20,6 +20,7 @@
 #include "decode/packet_view.h"
 #include "flow/community_id.h"
 #include "flow/flow_record.h"
+#include "flow/huge_page_buffer.h"
 
 namespace nta {
 
@@ -109,12 +110,6 @@ class FlowTable {
   // a closed flow whose ports a new SYN reuses, an interim record) go to `sink` right away.
   FlowUpdate update(const PacketView& packet, FlowSink sink);
 
-  // Optional, for pipelines that decode a few packets ahead: starts loading the index entry of the
-  // packet's flow and, when that entry is already cached (an earlier prefetch), the flow's record,
-  // so that update() finds them in cache. Changes nothing. Calling it for the packet 8 ahead and the
-  // packet 4 ahead of the one being updated hides most memory latency with large tables.
-  void prefetch(const PacketView& packet) const noexcept;
-
   // Emits every flow whose timeout has passed at packet time `now`, oldest deadline first. Looks
   // only at flows near their deadline (never the whole table): call it once per packet-time second.
   std::size_t expire(Timestamp now, FlowSink sink);
@@ -134,7 +129,7 @@ class FlowTable {
  private:
   enum Class : std::uint8_t { kTcpAttempt, kTcpEstablished, kTcpClosed, kUdp, kIcmp, kOther, kClassCount };
   static constexpr std::uint32_t kNil = 0xffffffffu;
-  static constexpr std::uint32_t kChunkBits = 12;  // 4096 records (1 MiB) per chunk
+  static constexpr unsigned kMaxChunkBits = 13;  // 8192 records (2 MiB, one huge page) per chunk
 
   struct IndexEntry {
     std::uint32_t tag = 0;   // the hash's upper 32 bits (its top bits are the home bucket)
@@ -157,10 +152,10 @@ class FlowTable {
   struct Tuple;
 
   FlowRecord& record(std::uint32_t slot) noexcept {
-    return chunks_[slot >> kChunkBits][slot & ((1u << kChunkBits) - 1)];
+    return chunk_records_[slot >> chunk_bits_][slot & chunk_mask_];
   }
   const FlowRecord& record(std::uint32_t slot) const noexcept {
-    return chunks_[slot >> kChunkBits][slot & ((1u << kChunkBits) - 1)];
+    return chunk_records_[slot >> chunk_bits_][slot & chunk_mask_];
   }
 
   FlowUpdate update_fragment(const PacketView& p, FlowSink sink);
@@ -190,9 +185,13 @@ class FlowTable {
   std::int64_t active_ns_ = 0;
   std::uint64_t seed_ = 0;
 
-  std::vector<IndexEntry> index_;
+  HugePageBuffer index_memory_;
+  IndexEntry* index_ = nullptr;  // 2^index_bits_ entries in index_memory_ (none before the first flow)
   std::uint32_t index_bits_ = 0;
-  std::vector<std::unique_ptr<FlowRecord[]>> chunks_;
+  std::vector<HugePageBuffer> chunks_;  // records, 2^chunk_bits_ per chunk, never moved
+  std::vector<FlowRecord*> chunk_records_;
+  unsigned chunk_bits_ = kMaxChunkBits;
+  std::uint32_t chunk_mask_ = 0;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> free_;
   std::array<std::uint32_t, kClassCount> head_{};
