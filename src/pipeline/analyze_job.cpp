@@ -134,17 +134,18 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     stats.add(view);
     if (packet_csv) packet_csv->write(view);
     if (table) {
+      // Timeouts run on packet time, checked once per second of it, before the packet is
+      // accounted: a packet after a long silence must start a new flow, not revive the old one.
+      const std::int64_t second = view.ts.seconds();
+      if (second != expired_second) {
+        expired_second = second;
+        table->expire(view.ts, emit);
+      }
       const FlowUpdate u = table->update(view, emit);
       if (u.flow != nullptr) {
         if (u.flow->app_slot == 0) u.flow->app_slot = sides.acquire();
         AppSide& side = sides.get(u.flow->app_slot);
         inspect_app(view, u.from_originator, side.state, side.info);
-      }
-      // Timeouts run on packet time, checked once per second of it.
-      const std::int64_t second = view.ts.seconds();
-      if (second != expired_second) {
-        expired_second = second;
-        table->expire(view.ts, emit);
       }
     }
     progress.tick([&] { return source->read_position().value_or(0); });
