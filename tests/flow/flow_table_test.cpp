@@ -45,6 +45,7 @@ TEST(FlowTable, UdpBothWaysIsOneFlow) {
   EXPECT_EQ(r.history_view(), "Dd");
   EXPECT_EQ(r.duration_ns(), 1000);
   EXPECT_EQ(r.end_reason, FlowEndReason::kEndOfInput);
+  EXPECT_EQ(r.flags >> 5, 0);  // the table's own bits are cleared in emitted records
 }
 
 TEST(FlowTable, UdpOneWayIsS0) {

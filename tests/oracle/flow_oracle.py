@@ -2,16 +2,16 @@
 """Oracle test: nta's flow records (`nta analyze --flows`) against tshark, conversation by
 conversation.
 
-For every capture under DATA/{benign,attacks,malformed}, for captures made with `nta synth` and for
-the packet oracle's crafted edge-case capture, run
+For every capture under DATA/{benign,attacks,malformed}, for captures made with `nta synth`, for
+the packet oracle's crafted edge-case capture and for this oracle's own (flow rules' edge cases), run
 
     nta analyze -r F --flows out.csv --no-progress
     tshark -r F -n -q -z conv,tcp -z conv,udp          (reassembly off, as the packet oracle)
     tshark -r F -n -T fields -e ip.len -e ipv6.plen ... (the packet oracle's fields and a few more)
 
-nta's records are summed per conversation: (protocol, the two endpoints) without direction, and
-interim records are left out (they are snapshots: the flow's final record carries the running
-totals, docs/flows.md). Two comparisons, both exact:
+nta's records are summed per conversation: (VLAN, protocol, the two endpoints) without direction,
+and interim records are left out (they are cumulative snapshots: the flow's final record carries
+the running totals, docs/flows.md). Two comparisons, both exact:
 
   A. Against the per-packet model: every frame tshark dissects is put where nta's documented rules
      put it (the packet oracle's mapping picks the layer; FLOW_RULES below say which flow), keyed
@@ -23,8 +23,14 @@ totals, docs/flows.md). Two comparisons, both exact:
      its frame-by-frame reading of tshark's taps adds up to the table tshark printed, so that the
      adjustments are tshark's own behaviour, not a guess.
 
+Also: nta's packets outside flows = the model's non-IP frames; packets in flows + outside = packets
+read = tshark's frames; interim records are cumulative (same uid as one later final record, counters
+never decrease); and on the crafted flow capture, the records docs/flows.md requires (timeouts,
+port reuse, VLANs, echo identifiers, interim records).
+
 Exit status: 0 every conversation matched; 1 a difference; 77 tshark or nta missing (CTest skip).
-Both tables are in docs/oracle.md ("Flows"); keep them in step.
+The rule tables (FLOW_RULES, TAP_RULES, CONV_RULES) are also in docs/oracle.md ("Flows"); keep them
+in step.
 """
 
 from __future__ import annotations
@@ -195,7 +201,7 @@ def fmt_conv(key: tuple) -> str:
         vlan, proto, lo, hi = key
         return f"{proto} {fmt_ep(lo)} <-> {fmt_ep(hi)}" + (f" vlan {vlan}" if vlan else "")
     proto, lo, hi = key
-    return f"{proto} {fmt_ep(lo)} <-> {fmt_ep(hi)}"
+    return f"{proto_label(proto) if isinstance(proto, int) else proto} {fmt_ep(lo)} <-> {fmt_ep(hi)}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -698,7 +704,10 @@ def interim_problems(rows: list[dict]) -> list[str]:
 # of the final records (interim ones listed too).
 CRAFTED_RECORDS = {
     ("tcp", "10.1.0.1:41000", "198.51.100.20:22"): [("", "closed"), ("", "closed")],  # port reuse
-    ("udp", "192.0.2.10:123", "10.1.0.2:123"): [("", "timeout"), ("", "timeout")],     # 100 s gap
+    # 100 s gap: the first record times out; the packet after the gap starts a new flow whose
+    # originator is its sender (docs/flows.md: the sender of the first packet).
+    ("udp", "192.0.2.10:123", "10.1.0.2:123"): [("", "timeout")],
+    ("udp", "10.1.0.2:123", "192.0.2.10:123"): [("", "timeout")],
     ("tcp", "10.1.0.1:40000", "10.1.0.2:80"): [("", "timeout"), ("10", "timeout"), ("20", "timeout")],
     ("icmp", "10.1.0.1:8", "10.1.0.2:0"): [("", "timeout"), ("", "timeout")],          # echo ids 1, 2
     ("udp", "10.1.0.1:5000", "10.1.0.2:53"): [("100", "timeout")],                     # QinQ: outer tag
