@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release
+cmake --build --preset release --target nta   # the tests build with scripts/test.sh
 mkdir -p out
 ./build/src/cli/nta analyze -r samples/sample.pcap --no-progress \
   --flows out/sample_flows.csv --csv out/sample_packets.csv
