@@ -78,7 +78,7 @@ std::vector<FlowResult> inspect_capture(const fs::path& path) {
 
 #define SKIP_WITHOUT(file)           \
   if (!fs::exists(kBenign / (file))) \
-  GTEST_SKIP() << "shared capture " << (kBenign / (file)) << " is absent (needs /work/shared/data)"
+  GTEST_SKIP() << "shared capture " << (kBenign / (file)) << " is absent (needs ../shared/data beside the checkout)"
 
 TEST(AppCaptures, HttpBroOrg) {
   SKIP_WITHOUT("http_bro_org.pcap");
@@ -210,7 +210,7 @@ TEST(AppCaptures, DnsQueryNames) {
 
 // Every capture in the folder: no crash, no sanitizer report, and strings that are printable.
 TEST(AppCaptures, EveryBenignCaptureGivesPrintableFields) {
-  if (!fs::exists(kBenign)) GTEST_SKIP() << kBenign << " is absent (needs /work/shared/data)";
+  if (!fs::exists(kBenign)) GTEST_SKIP() << kBenign << " is absent (needs ../shared/data beside the checkout)";
   std::size_t files = 0, with_info = 0;
   for (const auto& e : fs::directory_iterator(kBenign)) {
     ++files;
