@@ -26,18 +26,7 @@ TrafficStats::TrafficStats(const TrafficStatsLimits& limits)
       throughput_(limits.max_buckets) {}
 
 void TrafficStats::add(const PacketView& v) noexcept {
-  if (packets_ == 0 || v.ts < first_) first_ = v.ts;
-  if (packets_ == 0 || v.ts > last_) last_ = v.ts;
-  ++packets_;
-  bytes_ += v.wire_len;
-  if (v.anomalies.any()) {
-    ++anomalous_packets_;
-    std::uint64_t bits = v.anomalies.bits();
-    while (bits != 0) {
-      ++anomalies_[static_cast<std::size_t>(std::countr_zero(bits))];
-      bits &= bits - 1;
-    }
-  }
+  PacketTotals::add(v);
   protocols_.add(v);
   throughput_.add(v.ts, v.wire_len);
   Counter& size = sizes_[size_bucket(v.wire_len)];
@@ -120,10 +109,6 @@ void TrafficStats::add_flow_service(std::string_view service, std::uint64_t pack
     }
   }
   flow_services_.push_back({std::string(service), 1, packets, bytes});
-}
-
-double TrafficStats::duration_seconds() const noexcept {
-  return packets_ < 2 ? 0.0 : static_cast<double>(last_.ns - first_.ns) / 1e9;
 }
 
 std::vector<TalkerCount> TrafficStats::top_talkers_by_bytes(std::size_t n) const {

@@ -21,6 +21,8 @@
 #include "stats/protocol_mix.h"
 #include "stats/throughput_series.h"
 
+#include "stats/packet_totals.h"
+
 namespace nta {
 
 // --- Talkers: per address, what it sent and what it received. ---
@@ -147,7 +149,8 @@ struct TrafficStatsLimits {
   std::size_t max_buckets = ThroughputSeries::kDefaultMaxBuckets;
 };
 
-class TrafficStats {
+// Totals, time span and anomaly counts come from PacketTotals.
+class TrafficStats : public PacketTotals {
  public:
   TrafficStats() : TrafficStats(TrafficStatsLimits{}) {}
   explicit TrafficStats(const TrafficStatsLimits& limits);
@@ -162,11 +165,6 @@ class TrafficStats {
   void add_flow_service(std::string_view service, std::uint64_t packets, std::uint64_t bytes);
 
   // Totals.
-  [[nodiscard]] std::uint64_t packets() const noexcept { return packets_; }
-  [[nodiscard]] std::uint64_t bytes() const noexcept { return bytes_; }
-  [[nodiscard]] Timestamp first_seen() const noexcept { return first_; }
-  [[nodiscard]] Timestamp last_seen() const noexcept { return last_; }
-  [[nodiscard]] double duration_seconds() const noexcept;
 
   // Protocols by packets, largest first.
   [[nodiscard]] std::vector<ProtocolCount> protocols() const { return protocols_.protocols(); }
@@ -198,10 +196,6 @@ class TrafficStats {
   [[nodiscard]] std::vector<FlowStateCount> flow_states() const;
   [[nodiscard]] std::uint64_t flows() const noexcept { return flows_; }
 
-  [[nodiscard]] std::uint64_t packets_with_anomalies() const noexcept { return anomalous_packets_; }
-  [[nodiscard]] std::uint64_t anomaly_count(Anomaly a) const noexcept {
-    return anomalies_[static_cast<std::size_t>(a)];
-  }
 
  private:
   struct Counter {
@@ -218,12 +212,6 @@ class TrafficStats {
 
   void add_tcp_flags(std::uint8_t flags) noexcept;
 
-  std::uint64_t packets_ = 0;
-  std::uint64_t bytes_ = 0;
-  Timestamp first_;
-  Timestamp last_;
-  std::uint64_t anomalous_packets_ = 0;
-  std::array<std::uint64_t, kAnomalyCount> anomalies_{};
   ProtocolMix protocols_;
   TalkerTable talkers_;
   ConversationTable conversations_;
