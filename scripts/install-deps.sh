@@ -4,10 +4,10 @@
 set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config libpcap-dev libfmt-dev libcli11-dev
-          nlohmann-json3-dev)
+          nlohmann-json3-dev libpugixml-dev libsqlite3-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(googletest libgtest-dev libbenchmark-dev tshark tcpdump python3 clang
-             libclang-rt-14-dev hyperfine iproute2)
+             libclang-rt-14-dev hyperfine iproute2 python3-sklearn python3-numpy nmap)
 fi
 
 missing=()
