@@ -1,10 +1,12 @@
 // nta analyze: flows, application fields and traffic statistics from files or a live interface.
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "cli/command.h"
 #include "cli/packet_options.h"
 #include "core/error.h"
+#include "detect/rules_config.h"
 #include "pipeline/analyze_job.h"
 #include "pipeline/stop_signal.h"
 
@@ -22,6 +24,12 @@ struct AnalyzeOptions {
   std::uint16_t community_id_seed = 0;
   double tcp_attempt = 30, tcp_established = 300, tcp_closed = 5, udp = 60, icmp = 60, other = 60;
   double active = 1800;
+  double window = 0;           // --window
+  CLI::Option* window_flag = nullptr;
+  CLI::Option* threshold_flag = nullptr;
+  std::string rules_path;      // --rules
+  bool rules_defaults = false;  // --rules-defaults
+  bool no_detect = false;       // --no-detect
 };
 
 std::chrono::nanoseconds seconds(double s) {
@@ -41,6 +49,23 @@ void register_analyze(CLI::App& app, CommandRun& run) {
   cmd->add_option("--flows", o->job.flows_path,
                   "write flow records: CSV, or JSON lines when the name ends in .jsonl/.json/.ndjson");
   cmd->add_option("--csv", o->job.packet_csv_path, "also write the packet CSV (one row per packet)");
+  cmd->add_option("--features", o->job.features.features_path,
+                  "write the flow feature matrix as CSV (one row per finished flow; docs/features.md)");
+  cmd->add_option("--model", o->job.features.model_path, "score every flow with this model (made by 'nta train')");
+  o->threshold_flag = cmd->add_option("--anomaly-threshold", o->job.features.anomaly_threshold,
+                  "flag flows whose anomaly score is at least this (0..1)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  o->window_flag = cmd->add_option("--window", o->window,
+                  "seconds of the per-host window features (default: the model's, else 60)");
+  cmd->add_option("--alerts", o->job.detect.alerts_path, "write each alert as it is raised, as JSON lines (docs/formats.md)");
+  cmd->add_option("--scores", o->job.detect.scores_path, "write the threat score of each host as JSON (docs/formats.md)");
+  cmd->add_option("--rules", o->rules_path, "detection thresholds file (docs/detections.md; --rules-defaults prints one)");
+  cmd->add_flag("--rules-defaults", o->rules_defaults, "print the default detection rules, ready to copy, and exit");
+  cmd->add_flag("--no-detect", o->no_detect, "run no detectors (no alerts, no threat scores)");
+  cmd->add_option("--alert-rows", o->job.detect.alert_rows, "rows of the terminal's alert table")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
+      ->capture_default_str();
   cmd->add_option("-c,--count", o->job.count, "stop after this many packets (0 = no limit; live: until Ctrl-C)");
   cmd->add_option("-f,--filter", o->filter_flag, "BPF filter expression; trailing arguments work too");
   cmd->add_flag("--json", o->json, "print the statistics as one JSON document instead of tables");
@@ -69,6 +94,16 @@ void register_analyze(CLI::App& app, CommandRun& run) {
   cmd->callback([o, &run] {
     run = [o] {
       AnalyzeConfig& job = o->job;
+      if (o->rules_defaults) {
+        std::fputs(default_rules_text().c_str(), stdout);
+        return 0;
+      }
+      // The rules are read before any input or output is opened: a bad file changes nothing.
+      job.detect.enabled = !o->no_detect;
+      if (o->no_detect && (!job.detect.alerts_path.empty() || !job.detect.scores_path.empty() || !o->rules_path.empty())) {
+        throw Error(ErrorKind::kUsage, "--alerts, --scores and --rules need the detectors: drop --no-detect");
+      }
+      if (!o->rules_path.empty()) job.detect.rules = load_rules(o->rules_path);
       if (job.files.empty() && o->interface.empty()) {
         throw Error(ErrorKind::kUsage, "analyze needs capture files (-r FILE) or an interface (-i IFACE)");
       }
@@ -89,6 +124,16 @@ void register_analyze(CLI::App& app, CommandRun& run) {
       job.flow.active_timeout = seconds(o->active);
       job.flow.community_id = !o->no_community_id;
       job.flow.community_id_options.seed = o->community_id_seed;
+      if (o->window_flag->count() != 0) {
+        if (!(o->window > 0)) throw Error(ErrorKind::kUsage, "--window must be a positive number of seconds");
+        job.features.window_seconds = o->window;
+      }
+      if (o->threshold_flag->count() != 0 && job.features.model_path.empty()) {
+        throw Error(ErrorKind::kUsage, "--anomaly-threshold needs a model (--model FILE)");
+      }
+      if (o->window_flag->count() != 0 && !job.features.enabled()) {
+        throw Error(ErrorKind::kUsage, "--window applies to --features and --model; give one of them");
+      }
       PacketOptions filter;
       filter.filter_words = o->filter_words;
       filter.filter_flag = o->filter_flag;

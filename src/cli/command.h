@@ -15,5 +15,9 @@ void register_interfaces(CLI::App& app, CommandRun& run);
 void register_synth(CLI::App& app, CommandRun& run);
 void register_analyze(CLI::App& app, CommandRun& run);
 void register_stats(CLI::App& app, CommandRun& run);
+void register_scan(CLI::App& app, CommandRun& run);
+void register_assets(CLI::App& app, CommandRun& run);
+void register_train(CLI::App& app, CommandRun& run);
+void register_iforest(CLI::App& app, CommandRun& run);
 
 }  // namespace nta::cli

@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
   nta::cli::register_interfaces(app, run);
   nta::cli::register_synth(app, run);
   nta::cli::register_stats(app, run);
+  nta::cli::register_scan(app, run);
+  nta::cli::register_assets(app, run);
+  nta::cli::register_train(app, run);
+  nta::cli::register_iforest(app, run);
 
   if (argc > 1 && argv[1][0] != '-') {
     std::string names;

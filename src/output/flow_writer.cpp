@@ -17,6 +17,7 @@ constexpr const char* kCsvHeader =
     "conn_state,history,orig_pkts,orig_ip_bytes,resp_pkts,resp_ip_bytes,community_id,vlan,flow_end,"
     "service_source,dns_query,dns_qtype,dns_rcode,dns_answers,http_method,http_host,http_uri,"
     "http_status,http_user_agent,tls_sni,tls_version,tls_alpn,ssh_client,ssh_server\n";
+constexpr const char* kCsvAnomalyHeader = ",anomaly_score,anomaly_flagged,anomaly_top\n";
 
 bool ends_with(const std::string& s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -123,19 +124,62 @@ std::string tls_version_name(std::uint16_t version) {
   }
 }
 
-FlowWriter::FlowWriter(const std::string& path, FlowFormat format) : out_(path), format_(format) {
-  if (format_ == FlowFormat::kCsv) out_.append(kCsvHeader);
+FlowWriter::FlowWriter(const std::string& path, FlowFormat format, bool anomaly_fields)
+    : out_(path), format_(format), anomaly_fields_(anomaly_fields) {
+  if (format_ != FlowFormat::kCsv) return;
+  if (anomaly_fields_) {
+    std::string_view header(kCsvHeader);
+    header.remove_suffix(1);
+    out_.append(header);
+    out_.append(kCsvAnomalyHeader);
+  } else {
+    out_.append(kCsvHeader);
+  }
 }
 
-void FlowWriter::write(const FlowRecord& r, const AppState& state, const AppInfo* app) {
+void FlowWriter::write(const FlowRecord& r, const AppState& state, const AppInfo* app,
+                       const AnomalyVerdict* verdict) {
   line_.clear();
   if (format_ == FlowFormat::kCsv) {
     write_csv(r, state, app);
+    if (anomaly_fields_) write_csv_anomaly(verdict);
+    line_ += '\n';
   } else {
     write_json(r, state, app);
+    if (verdict != nullptr) write_json_anomaly(*verdict);
+    line_ += "}\n";
   }
   out_.append(line_);
   ++rows_;
+}
+
+// ",score,flagged,name=value;name=value;name=value" (values in the feature's natural unit).
+void FlowWriter::write_csv_anomaly(const AnomalyVerdict* verdict) {
+  if (verdict == nullptr) {
+    line_ += ",,,";
+    return;
+  }
+  fmt::format_to(std::back_inserter(line_), ",{:.6f},{},", verdict->score, verdict->flagged ? 1 : 0);
+  bool first = true;
+  for (const FeatureContribution& c : verdict->top_features()) {
+    if (!first) line_ += ';';
+    first = false;
+    fmt::format_to(std::back_inserter(line_), "{}={:.6g}", c.name, c.value);
+  }
+}
+
+void FlowWriter::write_json_anomaly(const AnomalyVerdict& verdict) {
+  fmt::format_to(std::back_inserter(line_), ",\"anomaly_score\":{:.6f},\"anomaly_flagged\":{},\"anomaly_top\":[",
+                 verdict.score, verdict.flagged ? "true" : "false");
+  bool first = true;
+  for (const FeatureContribution& c : verdict.top_features()) {
+    if (!first) line_ += ',';
+    first = false;
+    line_ += "{\"feature\":";
+    append_json_string(line_, c.name);
+    fmt::format_to(std::back_inserter(line_), ",\"value\":{:.6g},\"weight\":{:.4f}}}", c.value, c.weight);
+  }
+  line_ += ']';
 }
 
 void FlowWriter::write_csv(const FlowRecord& r, const AppState& state, const AppInfo* app) {
@@ -192,7 +236,6 @@ void FlowWriter::write_csv(const FlowRecord& r, const AppState& state, const App
   } else {
     line_ += ",,,,,,,,,";
   }
-  line_ += '\n';
 }
 
 void FlowWriter::write_json(const FlowRecord& r, const AppState& state, const AppInfo* app) {
@@ -257,7 +300,6 @@ void FlowWriter::write_json(const FlowRecord& r, const AppState& state, const Ap
     if (!app->ssh_client_banner.empty()) str("ssh_client", app->ssh_client_banner);
     if (!app->ssh_server_banner.empty()) str("ssh_server", app->ssh_server_banner);
   }
-  line_ += "}\n";
 }
 
 }  // namespace nta

@@ -1,13 +1,15 @@
 #pragma once
 // Flow records out: CSV (one header line) or JSON lines, chosen by the file's extension
 // (".jsonl"/".json"/".ndjson" -> JSON lines, anything else -> CSV). Field names follow Zeek's
-// conn.log, plus community_id and the application-layer fields; docs/formats.md lists them all.
+// conn.log, plus community_id and the application-layer fields, and with a model the anomaly
+// score, flag and explanation; docs/formats.md lists them all.
 #include <cstdint>
 #include <string>
 
 #include "app/app_info.h"
 #include "app/app_state.h"
 #include "flow/flow_record.h"
+#include "ml/anomaly_verdict.h"
 #include "output/buffered_writer.h"
 
 namespace nta {
@@ -19,10 +21,12 @@ FlowFormat flow_format_for(const std::string& path) noexcept;
 
 class FlowWriter {
  public:
-  FlowWriter(const std::string& path, FlowFormat format);
+  // `anomaly_fields`: the CSV gets the anomaly columns (JSON lines carry them whenever a verdict is given).
+  FlowWriter(const std::string& path, FlowFormat format, bool anomaly_fields = false);
 
-  // `app` may be null (nothing found in the payloads); `state` carries the service.
-  void write(const FlowRecord& r, const AppState& state, const AppInfo* app);
+  // `app` may be null (nothing found in the payloads); `state` carries the service; `verdict` is the
+  // flow's anomaly verdict, null without a model.
+  void write(const FlowRecord& r, const AppState& state, const AppInfo* app, const AnomalyVerdict* verdict = nullptr);
   void flush() { out_.flush(); }
   [[nodiscard]] std::uint64_t rows() const noexcept { return rows_; }
   [[nodiscard]] const std::string& path() const noexcept { return out_.path(); }
@@ -30,9 +34,12 @@ class FlowWriter {
  private:
   void write_csv(const FlowRecord& r, const AppState& state, const AppInfo* app);
   void write_json(const FlowRecord& r, const AppState& state, const AppInfo* app);
+  void write_csv_anomaly(const AnomalyVerdict* verdict);
+  void write_json_anomaly(const AnomalyVerdict& verdict);
 
   BufferedWriter out_;
   FlowFormat format_;
+  bool anomaly_fields_ = false;
   std::uint64_t rows_ = 0;
   std::string line_;  // reused for every row
 };

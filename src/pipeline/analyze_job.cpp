@@ -77,13 +77,22 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
   if (!config.filter.empty()) source->set_filter(config.filter);
   ActiveSourceGuard guard(source.get());
 
+  // The model loads before any output is created (a bad model leaves no empty output behind).
+  std::unique_ptr<FlowFeatureStage> features;
+  if (config.flows_enabled && config.features.enabled()) {
+    features = std::make_unique<FlowFeatureStage>(config.features, config.top);
+  }
+
   BufferedWriter console("-");
   std::unique_ptr<PacketCsvWriter> packet_csv;
   if (!config.packet_csv_path.empty()) packet_csv = std::make_unique<PacketCsvWriter>(config.packet_csv_path);
   std::unique_ptr<FlowWriter> flows;
   if (config.flows_enabled && !config.flows_path.empty()) {
-    flows = std::make_unique<FlowWriter>(config.flows_path, flow_format_for(config.flows_path));
+    flows = std::make_unique<FlowWriter>(config.flows_path, flow_format_for(config.flows_path),
+                                         features && features->scoring());
   }
+  std::unique_ptr<DetectStage> detection;
+  if (config.flows_enabled && config.detect.enabled) detection = std::make_unique<DetectStage>(config.detect);
 
   std::optional<FlowTable> table;
   if (config.flows_enabled) table.emplace(config.flow);
@@ -92,10 +101,14 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
 
   auto emit = [&](const FlowRecord& r) {
     AppSide* side = sides.find(r.app_slot);
+    const AnomalyVerdict* verdict =
+        features ? features->on_flow(r, side != nullptr ? side->state.service : Service::kUnknown) : nullptr;
     if (flows) {
-      flows->write(r, side != nullptr ? side->state : AppState{}, side != nullptr ? side->info.get() : nullptr);
+      flows->write(r, side != nullptr ? side->state : AppState{}, side != nullptr ? side->info.get() : nullptr,
+                   verdict);
       ++result.flows_written;
     }
+    if (detection) detection->on_flow(r, verdict);
     if (r.is_interim()) return;
     stats.add_flow_state(conn_state_name(r.conn_state));
     if (side != nullptr && side->state.service_from_content()) {
@@ -146,7 +159,9 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
         if (u.flow->app_slot == 0) u.flow->app_slot = sides.acquire();
         AppSide& side = sides.get(u.flow->app_slot);
         inspect_app(view, u.from_originator, side.state, side.info);
+        if (features) features->on_packet(view, u);
       }
+      if (detection) detection->on_packet(view, u);
     }
     progress.tick([&] { return source->read_position().value_or(0); });
     if (config.count != 0 && result.packets >= config.count) {
@@ -162,6 +177,8 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
   }
   if (flows) flows->flush();
   if (packet_csv) packet_csv->flush();
+  if (features) result.features = features->finish();
+  if (detection) result.detect = detection->finish();
 
   StatsContext ctx;
   if (config.live) {
@@ -179,6 +196,8 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     print_stats(console, stats, ctx);
     if (table && config.print_flow_counters) print_flow_block(console, result, flows ? flows->path() : std::string());
     if (packet_csv) console.append(fmt::format("  packet CSV: {} ({} rows)\n", packet_csv->path(), with_commas(packet_csv->rows())));
+    if (features) console.append(anomaly_report(result.features));
+    if (detection) detection->print(console, config.top);
   }
   console.flush();
   if (!result.input_error.empty()) throw Error(ErrorKind::kInput, result.input_error);

@@ -9,6 +9,8 @@
 
 #include "capture/packet_source.h"
 #include "flow/flow_table.h"
+#include "pipeline/detect_stage.h"
+#include "pipeline/flow_feature_stage.h"
 #include "stats/traffic_stats.h"
 
 namespace nta {
@@ -28,12 +30,16 @@ struct AnalyzeConfig {
   std::size_t top = 10;
   bool progress = true;             // a progress line on a terminal's standard error
   bool print_flow_counters = true;  // the "Flows" block after the statistics tables
+  FeatureStageConfig features;      // --features, --model, --anomaly-threshold, --window; nta train
+  DetectStageConfig detect;         // detectors, --rules, --alerts, --scores (nta analyze)
 };
 
 struct AnalyzeResult {
   TrafficStats stats;
   FlowCounters flow_counters;
   std::uint64_t flows_written = 0;
+  FeatureStageResult features;  // rows, scores and the most anomalous flows, when features ran
+  DetectStageResult detect;     // alerts raised and written, when detection ran
   std::uint64_t packets = 0;
   bool interrupted = false;
   bool count_reached = false;
