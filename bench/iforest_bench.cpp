@@ -3,6 +3,7 @@
 // one thread; the second argument of BM_Score is the thread count.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -58,6 +59,19 @@ void BM_ScoreRow(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(m.rows));
 }
 BENCHMARK(BM_ScoreRow)->Arg(20);
+
+void BM_Explain(benchmark::State& state) {
+  const nta::Matrix m = gaussian(1 << 14, 20);
+  const nta::IsolationForest f = nta::IsolationForest::fit(m.view(), nta::ForestParams{});
+  std::array<nta::IsolationForest::Credit, 3> top{};
+  std::size_t n = 0;
+  for (auto _ : state) {
+    for (std::size_t r = 0; r < m.rows; ++r) n += f.explain(m.row(r), top);
+  }
+  benchmark::DoNotOptimize(n);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(m.rows));
+}
+BENCHMARK(BM_Explain);
 
 void BM_Fit(benchmark::State& state) {
   const auto cols = static_cast<std::size_t>(state.range(0));

@@ -101,7 +101,8 @@ class IsolationForest {
   double c_psi_ = 0;         // c(sample_size_used_)
   std::vector<ForestNode> nodes_;
   std::vector<ScoreNode> score_nodes_;
-  std::size_t block_rows_ = 0;  // rows scored together: their values fit in L2 with the tree
+  std::vector<double> node_bits_;  // log2(node_sizes_[i]), for explain()
+  std::size_t block_rows_ = 0;     // rows scored together: their values fit in L2 with the tree
   std::vector<std::uint32_t> node_sizes_;
   std::vector<std::uint32_t> tree_starts_;
 };
