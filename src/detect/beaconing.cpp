@@ -27,13 +27,12 @@ void BeaconingDetector::on_flow_answered(const FlowRecord& f) {
   s.last_activity_ns = now_ns;
 }
 
-void BeaconingDetector::on_sparse_packet(const FlowRecord& f, bool from_originator, bool has_payload,
-                                         std::int64_t now_ns) {
+void BeaconingDetector::on_sparse_packet(const FlowRecord& f, bool has_payload, std::int64_t now_ns) {
   if (is_group_address(f.key.resp_addr) || f.resp.packets == 0) return;
   bool created = false;
   State& s = table_.upsert(pair_key(f.key.orig_addr, f.key.resp_addr, (std::uint64_t{f.key.ip_proto} << 16) | f.key.resp_port),
                            created);
-  if (created || (from_originator && has_payload && now_ns - s.last_activity_ns >= gap_ns_)) contact(f, s, now_ns);
+  if (created || (has_payload && now_ns - s.last_activity_ns >= gap_ns_)) contact(f, s, now_ns);
   s.last_activity_ns = now_ns;
 }
 

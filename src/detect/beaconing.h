@@ -2,8 +2,8 @@
 // beaconing: regular contacts from one host to one destination (T1071, command and control).
 // A contact is a new flow from the host to the destination's port that the destination answers
 // (counted at its start, once the answer is seen), or, inside a long sparse flow that has been
-// answered (under sparse_rate packets per second after ten seconds), a payload packet from the
-// host after burst_gap_seconds of silence. Unanswered contacts (a dead peer retried, a scan) are
+// answered (the host sending under sparse_rate packets per second on average after ten seconds),
+// a payload packet from the host after burst_gap_seconds of its silence. Unanswered contacts (a dead peer retried, a scan) are
 // not beacons: a command-and-control server talks back. Per (host, destination, protocol, port)
 // the intervals between contacts are summed (count, sum, sum of squares) since the last silence
 // longer than max_interval_seconds (past 64 intervals the sums are halved, so recent ones weigh
@@ -32,7 +32,8 @@ class BeaconingDetector {
 
   // The flow got its first reply: its start is a contact.
   void on_flow_answered(const FlowRecord& f);
-  void on_sparse_packet(const FlowRecord& f, bool from_originator, bool has_payload, std::int64_t now_ns);
+  // A packet from the originator of a long sparse flow.
+  void on_sparse_packet(const FlowRecord& f, bool has_payload, std::int64_t now_ns);
 
   [[nodiscard]] std::uint64_t evictions() const noexcept { return table_.evictions(); }
 

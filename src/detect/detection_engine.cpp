@@ -76,12 +76,16 @@ void DetectionEngine::on_event(const PacketView& p, const FlowUpdate& u) {
     return;
   }
   const FlowRecord& f = *u.flow;
+  const bool first_reply = !u.created && !u.from_originator && f.resp.packets == 1;
   if (starts_) {
     if (u.created) {
       if (u.from_originator) on_flow_start(p, f);
-    } else if (!u.from_originator && f.resp.packets == 1) {
+    } else if (first_reply) {
       on_first_reply(p, f);
     }
+  }
+  if (first_reply && udp_ && f.key.ip_proto == ipproto::kUdp && !f.flipped()) {
+    udp_flood_->on_answered(f.key.resp_addr, f.orig.packets, f.orig.ip_bytes);
   }
   switch (p.ip_proto) {
     case ipproto::kTcp: {
@@ -108,11 +112,10 @@ void DetectionEngine::on_event(const PacketView& p, const FlowUpdate& u) {
     default:
       break;
   }
-  if (sparse_ && !u.created) {
+  if (sparse_ && !u.created && u.from_originator) {
     const std::int64_t age = p.ts.ns - f.first_ts.ns;
-    if (age >= kSparseAgeNs &&
-        static_cast<std::int64_t>(f.orig.packets + f.resp.packets) * sparse_ns_per_packet_ <= age) {
-      on_sparse(p, f, u.from_originator);
+    if (age >= kSparseAgeNs && static_cast<std::int64_t>(f.orig.packets) * sparse_ns_per_packet_ <= age) {
+      on_sparse(p, f);
     }
   }
 }
@@ -248,10 +251,10 @@ void DetectionEngine::on_service_reply(const PacketView& p, const FlowRecord& f)
   brute_force_->on_server_payload(f.key.orig_addr, f.key.resp_addr, f.key.resp_port, p.l4_payload, p.ts.ns);
 }
 
-void DetectionEngine::on_sparse(const PacketView& p, const FlowRecord& f, bool from_originator) {
+void DetectionEngine::on_sparse(const PacketView& p, const FlowRecord& f) {
   const std::uint8_t proto = f.key.ip_proto;
   if ((proto != ipproto::kTcp && proto != ipproto::kUdp) || !beaconing_->watches(f.key.resp_port)) return;
-  beaconing_->on_sparse_packet(f, from_originator, p.l4_payload_len != 0, p.ts.ns);
+  beaconing_->on_sparse_packet(f, p.l4_payload_len != 0, p.ts.ns);
 }
 
 void DetectionEngine::on_flow_end(const FlowRecord& r, const AnomalyVerdict* verdict) {

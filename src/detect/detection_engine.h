@@ -78,7 +78,7 @@ class DetectionEngine {
   void on_icmp(const PacketView& p, const FlowRecord& f, bool from_originator);
   void on_dns(const PacketView& p);
   void on_service_reply(const PacketView& p, const FlowRecord& f);
-  void on_sparse(const PacketView& p, const FlowRecord& f, bool from_originator);
+  void on_sparse(const PacketView& p, const FlowRecord& f);
 
   // Clear-text login services whose server replies brute_force reads.
   static bool login_reply_port(std::uint16_t port) noexcept {
@@ -140,11 +140,11 @@ inline void DetectionEngine::on_packet(const PacketView& p, const FlowUpdate& u)
     on_event(p, u);
     return;
   }
-  if (sparse_) {
+  // (Only the sender's side of the record is read: it is the cache line the table just wrote.)
+  if (sparse_ && from_orig) {
     const std::int64_t age = p.ts.ns - f->first_ts.ns;
-    if (age >= kSparseAgeNs &&
-        static_cast<std::int64_t>(f->orig.packets + f->resp.packets) * sparse_ns_per_packet_ <= age) {
-      on_sparse(p, *f, from_orig);
+    if (age >= kSparseAgeNs && static_cast<std::int64_t>(f->orig.packets) * sparse_ns_per_packet_ <= age) {
+      on_sparse(p, *f);
     }
   }
 }

@@ -14,6 +14,11 @@ namespace nta {
 
 inline constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 
+// The flood detectors count every packet of a victim's window but track who sends them (sources,
+// ports) from this packet of the window on: a handful of packets is no flood, and the ordinary
+// traffic of a host stays cheap.
+inline constexpr std::uint64_t kTrackSendersFrom = 8;
+
 inline std::int64_t to_ns(double seconds) noexcept {
   return static_cast<std::int64_t>(std::llround(seconds * 1e9));
 }
@@ -41,6 +46,19 @@ struct Window {
   }
 };
 
+// A source and the port it sends to, to find the one source behind a flood of one port.
+struct SourcePort {
+  IpAddress source;
+  std::uint16_t port = 0;
+};
+
+// Equality without a library call (TopCounter compares on every event).
+inline bool same_value(const IpAddress& a, const IpAddress& b) noexcept { return same_address(a, b); }
+inline bool same_value(std::uint16_t a, std::uint16_t b) noexcept { return a == b; }
+inline bool same_value(const SourcePort& a, const SourcePort& b) noexcept {
+  return a.port == b.port && same_address(a.source, b.source);
+}
+
 // The heaviest values of a key (space-saving with four counters: a value holding more than a
 // fifth of the events is always among them, its count overestimated by at most the error).
 template <class T>
@@ -51,7 +69,7 @@ class TopCounter {
   void add(const T& v, std::uint64_t n = 1) noexcept {
     std::size_t smallest = 0;
     for (std::size_t i = 0; i < kSlots; ++i) {
-      if (count_[i] != 0 && value_[i] == v) {
+      if (count_[i] != 0 && same_value(value_[i], v)) {
         count_[i] += n;
         return;
       }
@@ -80,12 +98,6 @@ class TopCounter {
 using TopSources = TopCounter<IpAddress>;
 using TopPorts = TopCounter<std::uint16_t>;
 
-// A source and the port it sends to, to find the one source behind a flood of one port.
-struct SourcePort {
-  IpAddress source;
-  std::uint16_t port = 0;
-  friend bool operator==(const SourcePort&, const SourcePort&) = default;
-};
 using TopSourcePorts = TopCounter<SourcePort>;
 
 // "a.b.c.d (n)" for the sources with counts, heaviest first.

@@ -57,6 +57,63 @@ std::uint8_t copy_text(std::array<char, N>& out, std::string_view s) noexcept {
   return static_cast<std::uint8_t>(n);
 }
 
+// What the question of a query looks like, read from the wire without decoding the name: enough
+// to tell that an ordinary query (short labels, a short part below the domain) can change nothing
+// but a tracked host's query count, so the parser need not run for it.
+struct QuickLook {
+  bool query = false;      // a standard query with a question
+  bool decode = false;     // the name needs the parser (a compression pointer, an odd label)
+  bool reverse_or_local = false;
+  std::uint16_t qtype = 0;
+  std::size_t length = 0;  // the name's length once escaped (dots between labels included)
+  std::size_t longest = 0;
+  std::size_t below_domain = 0;  // characters before the last two labels
+};
+
+QuickLook quick_look(std::span<const std::uint8_t> msg) noexcept {
+  QuickLook q;
+  if (msg.size() < kDnsHeaderLen + 5) return q;
+  const unsigned flags = (unsigned{msg[2]} << 8) | msg[3];
+  const unsigned qdcount = (unsigned{msg[4]} << 8) | msg[5];
+  if ((flags & 0x8000) != 0 || ((flags >> 11) & 0x0f) != 0 || qdcount == 0) return q;
+  std::size_t pos = kDnsHeaderLen;
+  std::size_t last = 0;
+  std::size_t second = 0;
+  std::size_t labels = 0;
+  std::size_t last_start = 0;
+  for (;;) {
+    if (pos >= msg.size()) return q;  // cut short: the parser would refuse it too
+    const std::size_t len = msg[pos];
+    if (len == 0) break;
+    if ((len & 0xc0) != 0 || pos - kDnsHeaderLen > kMaxDnsNameWire) {
+      q.query = true;
+      q.decode = true;
+      return q;
+    }
+    if (pos + 1 + len > msg.size()) return q;
+    std::size_t escaped = 0;
+    for (std::size_t i = pos + 1; i <= pos + len; ++i) {
+      const std::uint8_t b = msg[i];
+      escaped += (b >= 0x20 && b < 0x7f && b != '\\' && b != '.') ? 1 : 4;
+    }
+    q.length += escaped + (labels == 0 ? 0 : 1);
+    if (escaped > q.longest) q.longest = escaped;
+    second = last;
+    last = escaped;
+    last_start = pos + 1;
+    ++labels;
+    pos += 1 + len;
+  }
+  if (pos + 3 > msg.size()) return q;
+  q.query = true;
+  q.qtype = static_cast<std::uint16_t>((unsigned{msg[pos + 1]} << 8) | msg[pos + 2]);
+  const std::size_t domain = labels >= 2 ? last + second + 1 : q.length;
+  q.below_domain = q.length > domain + 1 ? q.length - domain - 1 : 0;
+  const std::string_view tail(reinterpret_cast<const char*>(msg.data() + last_start), last);
+  q.reverse_or_local = labels > 0 && (tail == "arpa" || tail == "local");
+  return q;
+}
+
 }  // namespace
 
 DnsNameShape dns_name_shape(std::string_view name, std::size_t entropy_from) noexcept {
@@ -110,6 +167,24 @@ DnsTunnelDetector::DnsTunnelDetector(DnsTunnelDetector&&) noexcept = default;
 
 void DnsTunnelDetector::on_message(const IpAddress& client, const IpAddress& server,
                                    std::span<const std::uint8_t> message, std::int64_t now_ns) {
+  const QuickLook look = quick_look(message);
+  if (!look.query || look.reverse_or_local) return;
+  if (!look.decode && look.qtype != kTypeNull && look.longest < rules_.long_label && look.length < rules_.long_name &&
+      look.below_domain < kMinSubdomain) {
+    // An ordinary query: it only counts for a host already tracked.
+    if (HostState* h = hosts_.find(host_key(client))) {
+      if (h->window.roll(now_ns, window_ns_)) {
+        const Throttle keep = h->throttle;
+        *h = HostState{};
+        h->throttle = keep;
+        h->window.roll(now_ns, window_ns_);
+      }
+      ++h->queries;
+      if (look.qtype == kTypeTxt) ++h->null_txt;
+      if (h->fired) log_.touch(h->throttle, now_ns);
+    }
+    return;
+  }
   DnsMessage& m = *scratch_;  // reused: the message holds a 1 KiB name buffer
   if (!parse_dns_message(message, m) || m.is_response() || m.opcode() != 0 || !m.has_question) return;
   const std::string_view name = m.qname.view();

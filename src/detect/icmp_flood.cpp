@@ -22,6 +22,7 @@ void IcmpFloodDetector::on_packet(const IpAddress& src, const IpAddress& dst, st
   ++s.packets;
   s.bytes += bytes;
   if (echo_request) ++s.echo_requests;
+  if (s.packets < kTrackSendersFrom) return;
   s.sources.add(sketch_hash(src));
   s.top.add(src);
   s.top_pair.add(SourcePort{src, 0});

@@ -180,7 +180,7 @@ std::vector<Section> sections(RulesConfig& r) {
                 {"burst_gap_seconds", Kind::kNumber, &bc.burst_gap_seconds, 0.001, kMaxSeconds,
                  "silence after which a packet is a new contact"},
                 {"sparse_rate", Kind::kNumber, &bc.sparse_rate, 0, 1e9,
-                 "long flows slower than this (packets/s) are watched for bursts inside them"},
+                 "long flows whose host sends fewer packets/s than this are watched for bursts inside them"},
                 {"ignore_ports", Kind::kPorts, &bc.ignore_ports, 0, 0, "destination ports periodic by design"}}});
   return s;
 }

@@ -123,7 +123,7 @@ struct BeaconingRules {
   double min_interval_seconds = 2;
   double max_interval_seconds = 3600;
   double burst_gap_seconds = 2;        // silence that makes the next packet a new contact
-  double sparse_rate = 4;              // a long flow under this many packets/s is watched for bursts
+  double sparse_rate = 2;              // a long flow whose host sends under this many packets/s is watched
   PortBitmap ignore_ports;  // periodic by design (DNS, DHCP, NTP, NetBIOS, SSDP, mDNS; constructor)
   BeaconingRules();
 };

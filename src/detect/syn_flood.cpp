@@ -16,7 +16,7 @@ void SynFloodDetector::on_syn(const IpAddress& src, const IpAddress& dst, std::u
     s.throttle = keep;
     s.window.roll(now_ns, window_ns_);
   }
-  ++s.syns;
+  if (++s.syns < kTrackSendersFrom) return;
   s.sources.add(sketch_hash(src));
   s.ports.add(sketch_hash(std::uint64_t{dport}));
   s.top.add(src);

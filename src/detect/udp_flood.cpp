@@ -20,18 +20,19 @@ void UdpFloodDetector::on_packet(const IpAddress& src, std::uint16_t sport, cons
   }
   ++s.packets;
   s.bytes += bytes;
-  const std::uint64_t hsrc = sketch_hash(src);
-  s.sources.add(hsrc);
+  const bool reflected = sport != 0 && rules_.reflection_ports.contains(sport);
+  if (reflected) {
+    ++s.reflected_packets;
+    s.reflected_bytes += bytes;
+    s.reflectors.add(sketch_hash(src));
+    if (s.reflection_port == 0) s.reflection_port = sport;
+  }
+  if (s.packets < kTrackSendersFrom && !reflected) return;
+  s.sources.add(sketch_hash(src));
   s.ports.add(sketch_hash(std::uint64_t{dport}));
   s.top.add(src);
   s.top_port.add(dport);
   s.top_pair.add(SourcePort{src, dport});
-  if (sport != 0 && rules_.reflection_ports.contains(sport)) {
-    ++s.reflected_packets;
-    s.reflected_bytes += bytes;
-    s.reflectors.add(hsrc);
-    if (s.reflection_port == 0) s.reflection_port = sport;
-  }
   const double rate = s.window.rate(s.packets, now_ns);
   const bool flood = s.packets >= rules_.min_packets && rate >= rules_.min_rate;
   const bool reflection = s.reflected_bytes >= rules_.reflection_min_bytes &&
@@ -44,8 +45,8 @@ void UdpFloodDetector::on_packet(const IpAddress& src, std::uint16_t sport, cons
     a.detector = DetectorId::kUdpFlood;
     a.severity = sev;
     // Reflection when most of the traffic comes from amplifiers' ports.
-    const bool reflected = reflection && 2 * s.reflected_packets >= s.packets;
-    a.mitre = reflected ? "T1498.002" : "T1498.001";
+    const bool by_reflection = reflection && 2 * s.reflected_packets >= s.packets;
+    a.mitre = by_reflection ? "T1498.002" : "T1498.001";
     a.dest = dst;
     a.first_seen.ns = s.window.start_ns;
     a.last_seen.ns = now_ns;
@@ -57,7 +58,7 @@ void UdpFloodDetector::on_packet(const IpAddress& src, std::uint16_t sport, cons
     const std::string from = !a.src.empty() ? fmt::format("from {}", to_string(a.src))
                                             : fmt::format("from {} sources", count_text(nsources));
     const double seconds = s.window.seconds(now_ns) > 1 ? s.window.seconds(now_ns) : 1.0;
-    if (reflected) {
+    if (by_reflection) {
       a.summary = fmt::format("UDP reflection flood on {}: {} unsolicited responses ({}) from {} amplifiers on port {}",
                               to_string(dst), count_text(s.reflected_packets), bytes_text(s.reflected_bytes),
                               count_text(static_cast<std::uint64_t>(std::llround(s.reflectors.estimate()))),
@@ -81,6 +82,13 @@ void UdpFloodDetector::on_packet(const IpAddress& src, std::uint16_t sport, cons
     a.add("port", std::uint32_t{port});
     return a;
   });
+}
+
+void UdpFloodDetector::on_answered(const IpAddress& victim, std::uint64_t packets, std::uint64_t bytes) noexcept {
+  State* s = table_.find(host_key(victim));
+  if (s == nullptr) return;
+  s->packets -= packets < s->packets ? packets : s->packets;
+  s->bytes -= bytes < s->bytes ? bytes : s->bytes;
 }
 
 }  // namespace nta

@@ -1,9 +1,10 @@
 #pragma once
 // udp_flood: unanswered UDP to one host (T1498). Counts per victim and window the UDP packets
-// and bytes arriving on flows the victim has not answered (a flood is one-way; a download is
-// not), their sources and ports, and apart from them the unsolicited responses from amplifying
-// services' ports (reflection). Alerts on min_packets at min_rate (direct flood, T1498.001), or on
-// reflection_min_sources amplifiers sending reflection_min_bytes (T1498.002).
+// and bytes arriving on flows the victim has not answered, taking them back when it answers (a
+// flood is one-way; a download or a busy resolver's queries are not), their sources and ports,
+// and apart from them the unsolicited responses from amplifying services' ports (reflection).
+// Alerts on min_packets at min_rate (direct flood, T1498.001), or on reflection_min_sources
+// amplifiers sending reflection_min_bytes (T1498.002).
 #include <array>
 #include <cstdint>
 
@@ -23,6 +24,9 @@ class UdpFloodDetector {
   // One unanswered UDP packet (or fragment) from src:sport to dst:dport of `bytes` IP bytes.
   void on_packet(const IpAddress& src, std::uint16_t sport, const IpAddress& dst, std::uint16_t dport,
                  std::uint32_t bytes, std::int64_t now_ns);
+
+  // The victim answered a flow it had received `packets` (`bytes`) on: they were no flood.
+  void on_answered(const IpAddress& victim, std::uint64_t packets, std::uint64_t bytes) noexcept;
 
   [[nodiscard]] std::uint64_t evictions() const noexcept { return table_.evictions(); }
 

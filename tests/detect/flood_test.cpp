@@ -106,6 +106,17 @@ TEST(UdpFlood, AnsweredStreamIsNoFlood) {
   EXPECT_EQ(h.count(DetectorId::kUdpFlood), 0u);
 }
 
+TEST(UdpFlood, BusyResolverAnsweringEveryQueryIsNoFlood) {
+  Harness h;
+  for (int i = 0; i < 4000; ++i) {
+    const Ip4 client = v4(10, 2, static_cast<std::uint8_t>(i / 250), static_cast<std::uint8_t>(1 + i % 250));
+    const auto port = static_cast<std::uint16_t>(20000 + i);
+    h.send(udp_frame(client, port, kVictim, 53, dns_query("www.example.com", 1)), kStart + i * 250'000);
+    h.send(udp_frame(kVictim, 53, client, port, zeros(80)), kStart + i * 250'000 + 100'000);
+  }
+  EXPECT_EQ(h.count(DetectorId::kUdpFlood), 0u);
+}
+
 TEST(UdpFlood, ReflectionFromManyAmplifiers) {
   Harness h;
   for (int i = 0; i < 300; ++i) {
