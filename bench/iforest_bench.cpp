@@ -73,6 +73,19 @@ void BM_Explain(benchmark::State& state) {
 }
 BENCHMARK(BM_Explain);
 
+void BM_ScoreAndExplain(benchmark::State& state) {
+  const nta::Matrix m = gaussian(1 << 14, 20);
+  const nta::IsolationForest f = nta::IsolationForest::fit(m.view(), nta::ForestParams{});
+  std::array<nta::IsolationForest::Credit, 3> top{};
+  double sum = 0;
+  for (auto _ : state) {
+    for (std::size_t r = 0; r < m.rows; ++r) sum += f.score_and_explain(m.row(r), top).score;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(m.rows));
+}
+BENCHMARK(BM_ScoreAndExplain);
+
 void BM_Fit(benchmark::State& state) {
   const auto cols = static_cast<std::size_t>(state.range(0));
   const nta::Matrix m = gaussian(1 << 16, cols);

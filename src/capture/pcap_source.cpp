@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pcap/pcap.h>
 #include <pwd.h>
@@ -192,8 +193,18 @@ std::unique_ptr<PacketSource> PacketSource::open_file(const std::string& path) {
   if (S_ISDIR(st.st_mode)) {
     throw Error(ErrorKind::kIo, fmt::format("cannot open '{}': is a directory", path));
   }
-  handle = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  // libpcap reads records through stdio, whose default buffer is one 4 KiB page: a read(2) per page
+  // costs more than the copy. A 1 MiB buffer makes it a few hundred calls per gigabyte.
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    throw Error(errno == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo,
+                fmt::format("cannot open '{}': {}", path, std::strerror(errno)));
+  }
+  std::setvbuf(file, nullptr, _IOFBF, std::size_t{1} << 20);
+  ::posix_fadvise(::fileno(file), 0, 0, POSIX_FADV_SEQUENTIAL);
+  handle = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (handle == nullptr) {
+    std::fclose(file);  // pcap closes it only once it owns it
     const std::string why = st.st_size == 0 ? std::string("empty file") : std::string(errbuf);
     throw Error(ErrorKind::kIo, fmt::format("cannot open '{}': {}", path, why));
   }

@@ -214,13 +214,26 @@ double IsolationForest::score_row(std::span<const double> row) const noexcept {
   return std::exp2(-mean_path_length(row) / c_psi_);
 }
 
+std::uint32_t IsolationForest::size_bits(std::uint32_t size) noexcept {
+  // log2 of at most 2^32 - 1 rows is below 32: 32 * kBitsScale fits 16 bits.
+  if (size <= 1) return 0;
+  return static_cast<std::uint32_t>(std::lround(std::log2(static_cast<double>(size)) * kBitsScale));
+}
+
 void IsolationForest::build_score_nodes() {
   // A block of rows (features + 1 doubles each) of at most ~128 KiB, 16..256 rows, a multiple of 8.
   block_rows_ =
       std::clamp<std::size_t>((kBlockBytes / (8 * (features_ + 1))) & ~std::size_t{7}, 16, kMaxBlockRows);
-  node_bits_.resize(nodes_.size());
-  for (std::size_t i = 0; i < nodes_.size(); ++i)
-    node_bits_[i] = std::log2(static_cast<double>(node_sizes_[i]));
+  walk_nodes_.clear();
+  if (features_ < std::numeric_limits<std::uint16_t>::max()) {
+    walk_nodes_.resize(nodes_.size());
+    for (std::size_t i = 0; i < nodes_.size(); ++i) {
+      walk_nodes_[i] = WalkNode{.value = nodes_[i].value,
+                                .next = nodes_[i].next,
+                                .feature = static_cast<std::uint16_t>(nodes_[i].feature),
+                                .bits = static_cast<std::uint16_t>(size_bits(node_sizes_[i]))};
+    }
+  }
   score_nodes_.resize(nodes_.size());
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     score_nodes_[i] = ScoreNode{.value = nodes_[i].value,
@@ -306,34 +319,83 @@ void IsolationForest::score(MatrixView x, std::span<double> out, unsigned thread
 }
 
 // A cut's credit is log2(rows before the cut / rows on the row's side after it): the halvings of the
-// row's company it achieves. See docs/ml.md, "Explanations".
-std::size_t IsolationForest::explain(std::span<const double> row, std::span<Credit> out) const {
-  if (out.empty() || tree_starts_.empty() || row.size() != features_) return 0;
-  constexpr std::size_t kStackFeatures = 256;
-  std::array<double, kStackFeatures> stack_credit{};
-  std::vector<double> heap_credit;
-  double* credit = stack_credit.data();
+// row's company it achieves. See docs/ml.md, "Explanations". Credits are kept in fixed point
+// (kBitsScale units of log2 per node, so a cut's credit is the difference of two integers): the sums
+// are exact whatever the order of the trees. The walk is mean_path_length's (8 trees side by side, a
+// fixed number of steps, a leaf looping to itself) over 16-byte nodes that carry their own log2 size:
+// the child's size is read from the node the next step reads anyway. The leaves are summed in
+// score_row's order, so the score is score_row's bit for bit.
+IsolationForest::Explained IsolationForest::score_and_explain(std::span<const double> row,
+                                                              std::span<Credit> out) const {
+  Explained result;
+  if (tree_starts_.empty() || row.size() != features_) return result;
+  constexpr std::size_t kStackFeatures = 255;
+  std::array<double, kStackFeatures + 1> stack_row;
+  std::array<std::uint64_t, kStackFeatures + 1> stack_credit{};
+  std::vector<double> heap_row;
+  std::vector<std::uint64_t> heap_credit;
+  double* x = stack_row.data();
+  std::uint64_t* credit = stack_credit.data();  // credit[features_]: where leaves' nothing goes
   if (features_ > kStackFeatures) {
-    heap_credit.assign(features_, 0.0);
+    heap_row.resize(features_ + 1);
+    heap_credit.assign(features_ + 1, 0);
+    x = heap_row.data();
     credit = heap_credit.data();
   }
-  double total = 0;
-  for (const std::uint32_t root : tree_starts_) {
-    std::uint32_t i = root;
-    while (nodes_[i].feature != features_) {
-      const ForestNode& n = nodes_[i];
-      const std::uint32_t child = n.next + (row[n.feature] > n.value ? 1U : 0U);
-      const double gain = node_bits_[i] - node_bits_[child];
-      credit[n.feature] += gain;
-      total += gain;
-      i = child;
+  std::copy(row.begin(), row.end(), x);
+  x[features_] = -std::numeric_limits<double>::infinity();
+
+  const std::size_t trees = tree_starts_.size();
+  double sum = 0;
+  if (walk_nodes_.empty()) {
+    // More features than a walk node can name: the same credits from the plain arrays.
+    for (const std::uint32_t root : tree_starts_) {
+      std::uint32_t i = root;
+      while (nodes_[i].feature != features_) {
+        const std::uint32_t child = nodes_[i].next + static_cast<std::uint32_t>(x[nodes_[i].feature] > nodes_[i].value);
+        credit[nodes_[i].feature] += static_cast<std::uint64_t>(size_bits(node_sizes_[i]) - size_bits(node_sizes_[child]));
+        i = child;
+      }
+      sum += nodes_[i].value;
     }
+  } else {
+    constexpr std::size_t kLanes = 8;
+    const WalkNode* nodes = walk_nodes_.data();
+    auto walk = [&]<std::size_t kN>(std::size_t first) {
+      std::array<std::uint32_t, kN> at;
+      for (std::size_t k = 0; k < kN; ++k) at[k] = tree_starts_[first + k];
+      for (std::uint32_t s = 0; s < steps_; ++s) {
+        for (std::size_t k = 0; k < kN; ++k) {
+          const WalkNode& n = nodes[at[k]];
+          const std::uint32_t child = n.next + static_cast<std::uint32_t>(x[n.feature] > n.value);
+          credit[n.feature] += std::uint32_t{n.bits} - nodes[child].bits;  // a leaf: itself, nothing
+          at[k] = child;
+        }
+      }
+      for (std::size_t k = 0; k < kN; ++k) sum += nodes[at[k]].value;
+    };
+    // The trees past the last group of eight go four, two and one at a time, still in tree order.
+    std::size_t t = 0;
+    for (; t + kLanes <= trees; t += kLanes) walk.template operator()<kLanes>(t);
+    if (t + 4 <= trees) {
+      walk.template operator()<4>(t);
+      t += 4;
+    }
+    if (t + 2 <= trees) {
+      walk.template operator()<2>(t);
+      t += 2;
+    }
+    if (t < trees) walk.template operator()<1>(t);
   }
-  if (total <= 0) return 0;
+  result.score = std::exp2(-(sum / static_cast<double>(trees)) / c_psi_);
+
+  std::uint64_t total = 0;
+  for (std::size_t f = 0; f < features_; ++f) total += credit[f];
+  if (out.empty() || total == 0) return result;
   std::size_t filled = 0;
   for (std::size_t f = 0; f < features_; ++f) {
-    if (credit[f] <= 0) continue;
-    const Credit c{static_cast<std::uint32_t>(f), credit[f] / total};
+    if (credit[f] == 0) continue;
+    const Credit c{static_cast<std::uint32_t>(f), static_cast<double>(credit[f]) / static_cast<double>(total)};
     // Insertion into the best-first list of at most out.size() entries; ties keep the lower feature.
     std::size_t pos = filled;
     while (pos > 0 && out[pos - 1].weight < c.weight) --pos;
@@ -343,7 +405,13 @@ std::size_t IsolationForest::explain(std::span<const double> row, std::span<Cred
     out[pos] = c;
     filled = std::min(filled + 1, out.size());
   }
-  return filled;
+  result.count = filled;
+  return result;
+}
+
+std::size_t IsolationForest::explain(std::span<const double> row, std::span<Credit> out) const {
+  if (out.empty()) return 0;
+  return score_and_explain(row, out).count;
 }
 
 }  // namespace nta

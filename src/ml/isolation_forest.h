@@ -58,6 +58,13 @@ class IsolationForest {
     double weight;
   };
   std::size_t explain(std::span<const double> row, std::span<Credit> out) const;
+  // score_row and explain in one walk of the forest, for scoring flows one at a time: the score is
+  // score_row's exactly; `count` entries of `out` are filled as explain fills them.
+  struct Explained {
+    double score = 0;
+    std::size_t count = 0;
+  };
+  [[nodiscard]] Explained score_and_explain(std::span<const double> row, std::span<Credit> out) const;
 
   [[nodiscard]] std::size_t features() const noexcept { return features_; }
   [[nodiscard]] const ForestParams& params() const noexcept { return params_; }
@@ -101,7 +108,17 @@ class IsolationForest {
   double c_psi_ = 0;         // c(sample_size_used_)
   std::vector<ForestNode> nodes_;
   std::vector<ScoreNode> score_nodes_;
-  std::vector<double> node_bits_;  // log2(node_sizes_[i]), for explain()
+  // The nodes as score_and_explain reads them: one 16-byte node per step, carrying log2 of its training
+  // rows in fixed point (kBitsScale per unit). Empty when the features do not fit 16 bits.
+  struct WalkNode {
+    double value;
+    std::uint32_t next;
+    std::uint16_t feature;
+    std::uint16_t bits;
+  };
+  static constexpr double kBitsScale = 2000;
+  [[nodiscard]] static std::uint32_t size_bits(std::uint32_t size) noexcept;
+  std::vector<WalkNode> walk_nodes_;
   std::size_t block_rows_ = 0;     // rows scored together: their values fit in L2 with the tree
   std::vector<std::uint32_t> node_sizes_;
   std::vector<std::uint32_t> tree_starts_;

@@ -117,11 +117,11 @@ const AnomalyVerdict* FlowFeatureStage::on_flow(const FlowRecord& r, Service ser
 
   ++result_.scored;
   if (!final_record) ++result_.interim_scored;
-  verdict_.score = model_->forest.score_row(row_);
-  verdict_.flagged = verdict_.score >= config_.anomaly_threshold;
   std::array<IsolationForest::Credit, 3> credits{};
-  const std::size_t n = model_->forest.explain(row_, credits);
-  verdict_.top_count = static_cast<std::uint8_t>(std::min(n, verdict_.top.size()));
+  const IsolationForest::Explained e = model_->forest.score_and_explain(row_, credits);
+  verdict_.score = e.score;
+  verdict_.flagged = verdict_.score >= config_.anomaly_threshold;
+  verdict_.top_count = static_cast<std::uint8_t>(std::min(e.count, verdict_.top.size()));
   for (std::size_t i = 0; i < verdict_.top_count; ++i) {
     const std::uint32_t f = credits[i].feature;
     verdict_.top[i] = FeatureContribution{kFeatureSchema[f].name, natural_value(f, row_[f]), credits[i].weight};

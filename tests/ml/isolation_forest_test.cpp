@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <span>
 #include <vector>
 
 #include "core/error.h"
@@ -180,6 +181,55 @@ TEST(IsolationForest, ExplainsWithTheFeatureThatIsolates) {
   std::array<IsolationForest::Credit, 1> one{};
   ASSERT_EQ(f.explain(m.row(10), one), 1U);
   EXPECT_LT(one[0].weight, top[0].weight);
+}
+
+// The credit of each feature, walked tree by tree from the public node arrays: the definition
+// score_and_explain's interleaved walk must agree with.
+std::vector<double> reference_credit(const IsolationForest& f, std::span<const double> row) {
+  std::vector<double> credit(f.features(), 0.0);
+  const auto nodes = f.nodes();
+  const auto sizes = f.node_sizes();
+  for (const std::uint32_t root : f.tree_starts()) {
+    std::uint32_t i = root;
+    while (nodes[i].feature != f.features()) {
+      const std::uint32_t child = nodes[i].next + (row[nodes[i].feature] > nodes[i].value ? 1U : 0U);
+      credit[nodes[i].feature] += std::log2(double(sizes[i])) - std::log2(double(sizes[child]));
+      i = child;
+    }
+  }
+  return credit;
+}
+
+TEST(IsolationForest, ScoreAndExplainIsOneWalkOfBoth) {
+  const Matrix m = test::gaussian_blob(600, 7, 5);
+  // 37 trees: four groups of eight walked side by side and five walked alone.
+  const IsolationForest f = IsolationForest::fit(m.view(), ForestParams{.trees = 37, .seed = 9});
+  for (std::size_t r = 0; r < m.rows; r += 13) {
+    std::array<IsolationForest::Credit, 7> all{};
+    const IsolationForest::Explained e = f.score_and_explain(m.row(r), all);
+    EXPECT_EQ(e.score, f.score_row(m.row(r))) << "row " << r;
+    const std::vector<double> credit = reference_credit(f, m.row(r));
+    double total = 0;
+    for (const double c : credit) total += c;
+    std::size_t positive = 0;
+    for (const double c : credit) positive += c > 0 ? 1 : 0;
+    ASSERT_EQ(e.count, positive) << "row " << r;
+    for (std::size_t i = 0; i < e.count; ++i) {
+      // Credits are summed in fixed point (1/2000 of a bit per node): shares agree to well under 0.1%.
+      EXPECT_NEAR(all[i].weight, credit[all[i].feature] / total, 1e-3) << "row " << r;
+      if (i > 0) {
+        EXPECT_GE(all[i - 1].weight, all[i].weight);
+      }
+    }
+    std::array<IsolationForest::Credit, 2> two{};
+    ASSERT_EQ(f.explain(m.row(r), two), 2U);
+    EXPECT_EQ(two[0].feature, all[0].feature);
+    EXPECT_EQ(two[1].feature, all[1].feature);
+  }
+  // No room for credits: the score still comes.
+  const IsolationForest::Explained bare = f.score_and_explain(m.row(3), {});
+  EXPECT_EQ(bare.score, f.score_row(m.row(3)));
+  EXPECT_EQ(bare.count, 0U);
 }
 
 TEST(IsolationForest, EmptyForestScoresZero) {
