@@ -5,13 +5,15 @@ The scan marks the gateway's UDP 53 closed although it answers DNS (-> unexpecte
 the FTP server with an OS match and open services including vsftpd (-> risky_service for the
 brute-forcing client, asset context on its alerts, exposure in its score), and leaves out one host
 that is active in the capture (-> unknown_host). Then the refusals: a missing database (one-line
-error, exit 1, no file created), a file that is not an nta database, --db with --no-detect; and an
-empty inventory (no finding)."""
+error, exit 1, no file created), files that are not SQLite, another program's SQLite database, a
+newer schema, --db with --no-detect; and an empty inventory (no finding)."""
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -212,8 +214,25 @@ C.check("missing database: exit 1, one clear line, nothing created",
 foreign = WORK / "notes.db"
 foreign.write_text("just some text, not SQLite at all; long enough to fill a header of a hundred bytes.........\n")
 r = run([NTA, "analyze", "-r", str(pcap), "--no-progress", "--db", str(foreign)])
-C.check("not a database: refused with one line, not a crash", r.rc in (1, 3) and len(r.error_lines()) == 1
-        and not r.crashed, f"rc={r.rc} {r.stderr!r}")
+C.check("not a database: refused with one line (exit 3)", r.rc == 3 and len(r.error_lines()) == 1
+        and "not an SQLite database" in r.stderr, f"rc={r.rc} {r.stderr!r}")
+other = WORK / "other.db"
+con = sqlite3.connect(other)
+con.execute("CREATE TABLE notes (text TEXT)")
+con.commit()
+con.close()
+newer = WORK / "newer.db"
+shutil.copy(db, newer)
+con = sqlite3.connect(newer)
+con.execute("PRAGMA user_version = 99")
+con.commit()
+con.close()
+for path, words in ((other, "is not an nta database"), (newer, "newer than this nta understands")):
+    before = path.read_bytes()
+    r = run([NTA, "analyze", "-r", str(pcap), "--no-progress", "--db", str(path)])
+    C.check(f"{path.name}: refused with one line (exit 3), the file unchanged",
+            r.rc == 3 and len(r.error_lines()) == 1 and words in r.stderr and path.read_bytes() == before,
+            f"rc={r.rc} {r.stderr!r}")
 r = run([NTA, "analyze", "-r", str(pcap), "--no-progress", "--no-detect", "--db", str(db)])
 C.check("--db with --no-detect: usage error", r.rc == 2 and "--db" in r.stderr, f"rc={r.rc} {r.stderr!r}")
 empty = WORK / "empty.db"
