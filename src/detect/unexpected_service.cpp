@@ -43,7 +43,9 @@ void UnexpectedServiceDetector::on_answer(const FlowRecord& f, std::int64_t now_
     a.add("protocol", proto_text(proto));
     a.add("scan_state", std::string(scanned));
     a.add("client", to_string(f.key.orig_addr));
-    a.community_id = std::string(f.community_id_view());
+    // The flow's uid (set when the flow began, unlike its Community ID, which is computed when
+    // the record is emitted) joins the alert to the flow records.
+    a.add("flow_uid", std::string(f.uid_view().substr(0, f.uid_view().find('\0'))));
     return a;
   });
 }

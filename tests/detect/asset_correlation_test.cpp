@@ -93,6 +93,7 @@ TEST(UnexpectedService, FiresWhenAPortScannedClosedOrFilteredAnswers) {
   EXPECT_EQ(evidence_int(alerts[0], "port"), 8080);
   EXPECT_EQ(evidence_text(alerts[0], "scan_state"), "closed");
   EXPECT_EQ(evidence_text(alerts[0], "protocol"), "tcp");
+  EXPECT_EQ(evidence_text(alerts[0], "flow_uid").size(), 17u);  // "C" + 16 base62 digits
   EXPECT_EQ(alerts[0].severity, Severity::kMedium);
   EXPECT_EQ(alerts[0].mitre, "T1205");
   EXPECT_EQ(evidence_int(alerts[1], "port"), 9090);

@@ -151,6 +151,8 @@ unexpected = of(alerts, "unexpected_service")
 C.check("unexpected_service: one, the gateway's UDP 53 scanned closed",
         len(unexpected) == 1 and unexpected[0].get("src_ip") == GATEWAY and "dest_ip" not in unexpected[0]
         and unexpected[0]["evidence"].get("client", "").startswith("192.168.1.")
+        and any(fl["uid"] == unexpected[0]["evidence"].get("flow_uid") and fl["id.resp_h"] == GATEWAY
+                and fl["id.resp_p"] == "53" and fl["id.orig_h"] == unexpected[0]["evidence"]["client"] for fl in flows)
         and unexpected[0]["evidence"].get("port") == 53 and unexpected[0]["evidence"].get("protocol") == "udp"
         and unexpected[0]["evidence"].get("scan_state") == "closed",
         json.dumps(unexpected)[:600])
