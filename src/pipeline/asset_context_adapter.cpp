@@ -15,11 +15,11 @@
 namespace nta {
 namespace {
 
-std::optional<Transport> transport_of(std::uint8_t ip_proto) noexcept {
+std::optional<ScanProtocol> transport_of(std::uint8_t ip_proto) noexcept {
   switch (ip_proto) {
-    case 6: return Transport::kTcp;
-    case 17: return Transport::kUdp;
-    case 132: return Transport::kSctp;
+    case 6: return ScanProtocol::kTcp;
+    case 17: return ScanProtocol::kUdp;
+    case 132: return ScanProtocol::kSctp;
     default: return std::nullopt;
   }
 }
@@ -82,7 +82,7 @@ std::optional<AssetInfo> SnapshotAssetContext::find_asset(const IpAddress& addre
 
 AssetPortState SnapshotAssetContext::port_state(const IpAddress& address, std::uint8_t ip_proto,
                                                 std::uint16_t port) const {
-  const std::optional<Transport> t = transport_of(ip_proto);
+  const std::optional<ScanProtocol> t = transport_of(ip_proto);
   if (!t) return AssetPortState::kUnknown;
   switch (snapshot_->port_state(address, *t, port)) {
     case PortState::kUnknown: return AssetPortState::kUnknown;
@@ -99,7 +99,7 @@ AssetPortState SnapshotAssetContext::port_state(const IpAddress& address, std::u
 std::optional<RiskyServiceMatch> SnapshotAssetContext::find_risky_service(const IpAddress& address,
                                                                           std::uint8_t ip_proto,
                                                                           std::uint16_t port) const {
-  const std::optional<Transport> t = transport_of(ip_proto);
+  const std::optional<ScanProtocol> t = transport_of(ip_proto);
   if (!t) return std::nullopt;
   const ScannedHost* h = snapshot_->find_host(address);
   if (h == nullptr || h->state != HostState::kUp) return std::nullopt;

@@ -9,8 +9,8 @@
 // risky-services table lists: a host with no open service weighs 0.8, one with four 1.0, a
 // telnet server with ten services 1.55.
 //
-// The header names no scan type (AssetSnapshot is declared only): the scan's Transport and the
-// statistics' Transport are different enums of one name, and the CLI sees the statistics.
+// The header names no scan type (AssetSnapshot is only declared): callers need not see the scan
+// module's vocabulary.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
