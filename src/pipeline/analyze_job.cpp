@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <memory>
 
 #include "app/app_inspector.h"
@@ -207,9 +208,11 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
   // The report is written even when the input failed partway: it says so and shows what came before.
   if (!config.report_path.empty()) {
     console.flush();
-    write_html_report(config.report_path,
-                      make_report_input(config, result, detection ? &detection->engine() : nullptr, *names));
-    console.append(fmt::format("report: {}\n", config.report_path));
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t size = write_html_report(
+        config.report_path, make_report_input(config, result, detection ? &detection->engine() : nullptr, *names));
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    console.append(fmt::format("report: {} ({} bytes, {:.0f} ms)\n", config.report_path, with_commas(size), ms));
   }
   console.flush();
   if (!result.input_error.empty()) throw Error(ErrorKind::kInput, result.input_error);

@@ -78,8 +78,9 @@ void fill_traffic(ReportInput& in, const TrafficStats& s, std::size_t top) {
   in.bytes = s.bytes();
   in.hosts = s.talkers().size();
   if (s.packets() > 0) {
-    in.first_time = time_text(s.first_seen());
-    in.last_time = time_text(s.last_seen());
+    // To the second: the overview shows a span, not a packet's time.
+    in.first_time = time_text(s.first_seen()).substr(0, 19) + " UTC";
+    in.last_time = time_text(s.last_seen()).substr(0, 19) + " UTC";
     in.duration_seconds = static_cast<double>(s.last_seen().ns - s.first_seen().ns) / 1e9;
   }
   for (const ProtocolCount& p : s.protocols()) in.protocols.push_back({std::string(p.name), p.packets, p.bytes});

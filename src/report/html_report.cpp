@@ -19,6 +19,11 @@
 namespace nta {
 namespace {
 
+// Chart widths (viewBox units) for a full-width and a half-width column: about the pixels they get
+// at the page's widest, so chart text matches the page text.
+constexpr double kFullWidth = 1150;
+constexpr double kHalfWidth = 560;
+
 constexpr std::array<std::string_view, kReportSeverities> kSeverityNames = {"low", "medium", "high", "critical"};
 
 std::string commas(std::uint64_t v) {
@@ -224,7 +229,7 @@ void write_protocols(Page& p, const ReportInput& in) {
     p.note("No packets.");
   } else {
     p.raw("<div class=\"grid2\"><div>");
-    p.raw(svg_bar_chart("Protocols by packets", count_bars(in.protocols, false, 12)));
+    p.raw(svg_bar_chart("Protocols by packets", count_bars(in.protocols, false, 12), kHalfWidth));
     p.raw("</div><div>");
     write_counts(p, in.protocols, in.packets, "Protocol");
     p.raw("</div></div>\n");
@@ -246,7 +251,7 @@ void write_throughput(Page& p, const ReportInput& in, const ReportLimits& limits
   const double width_s = static_cast<double>(t.bucket_seconds) * static_cast<double>(merge);
   AreaChart bits{.title = "Bits per second", .values = {}, .x_first = utc_time(t.start_seconds),
                  .x_last = utc_time(t.start_seconds + t.bucket_seconds * static_cast<std::int64_t>(n)),
-                 .unit = "bit/s", .css_class = "c0"};
+                 .unit = "bit/s", .css_class = "c0", .width = kHalfWidth};
   AreaChart pkts = bits;
   pkts.title = "Packets per second";
   pkts.unit = "pkt/s";
@@ -266,9 +271,9 @@ void write_throughput(Page& p, const ReportInput& in, const ReportLimits& limits
   p.note(fmt::format("{} points of {} s each ({} buckets of {} s{}). Peak {} bit/s, {} packets/s.", bits.values.size(),
                      width_s, n, t.bucket_seconds, merge > 1 ? ", merged" : "", short_number(peak_bits),
                      short_number(peak_pkts)));
-  p.raw("<div class=\"grid2\"><div>");
+  p.raw("<div class=\"grid2\"><div><h3>Bits per second</h3>");
   p.raw(svg_area_chart(bits));
-  p.raw("</div><div>");
+  p.raw("</div><div><h3>Packets per second</h3>");
   p.raw(svg_area_chart(pkts));
   p.raw("</div></div>\n");
   p.end_section();
@@ -277,14 +282,11 @@ void write_throughput(Page& p, const ReportInput& in, const ReportLimits& limits
 void write_sizes(Page& p, const ReportInput& in) {
   p.section("sizes", "Packet sizes");
   ColumnChart c{.title = "Packets by wire length (bytes)", .layers = {{"packets", "c2"}}, .columns = {},
-                .column_labels = {}, .x_first = {}, .x_last = {}, .unit = "packets"};
+                .column_labels = {}, .x_first = {}, .x_last = {}, .ticks = {}, .unit = "packets", .width = kHalfWidth};
   for (const ReportCount& b : in.packet_sizes) {
     c.columns.push_back({static_cast<double>(b.packets)});
     c.column_labels.push_back(b.label + " bytes");
-  }
-  if (!in.packet_sizes.empty()) {
-    c.x_first = in.packet_sizes.front().label;
-    c.x_last = in.packet_sizes.back().label;
+    c.ticks.push_back(b.label);
   }
   p.raw("<div class=\"grid2\"><div>");
   p.raw(svg_column_chart(c));
@@ -302,7 +304,7 @@ void write_talkers(Page& p, const ReportInput& in) {
     const double b = static_cast<double>(t.sent_bytes + t.received_bytes);
     bars.push_back({t.address, b, human_bytes(b), "c0"});
   }
-  if (!bars.empty()) p.raw(svg_bar_chart("Top talkers by bytes (sent and received)", bars));
+  if (!bars.empty()) p.raw(svg_bar_chart("Top talkers by bytes (sent and received)", bars, kFullWidth));
   p.table_head({"Address", "Sent packets#", "Sent bytes#", "Received packets#", "Received bytes#", "Total bytes#"});
   for (const ReportTalker& t : in.talkers) {
     p.raw("<tr>");
@@ -322,7 +324,7 @@ void write_ports(Page& p, const ReportInput& in) {
   p.section("ports", "Destination ports");
   if (!in.ports.empty()) {
     p.raw("<div class=\"grid2\"><div>");
-    p.raw(svg_bar_chart("Destination ports by packets", count_bars(in.ports, false, 10)));
+    p.raw(svg_bar_chart("Destination ports by packets", count_bars(in.ports, false, 10), kHalfWidth));
     p.raw("</div><div>");
     write_counts(p, in.ports, in.packets, "Port");
     p.raw("</div></div>\n");
@@ -400,7 +402,27 @@ void write_alert_timeline(Page& p, const ReportInput& in, const ReportLimits& li
   c.x_first = utc_time(lo / 1'000'000'000);
   c.x_last = utc_time(hi / 1'000'000'000);
   c.unit = "alerts";
+  c.width = kFullWidth;
   p.raw(svg_column_chart(c));
+}
+
+// Evidence runs to hundreds of characters: a short head is shown, the rest opens on demand
+// (<details> needs no script).
+void write_evidence(Page& p, std::string_view evidence) {
+  constexpr std::size_t kHead = 56;
+  p.raw("<td class=\"ev mono\">");
+  if (evidence.size() <= kHead + 8) {
+    p.text(evidence);
+  } else {
+    std::size_t cut = kHead;
+    while (cut > 0 && (static_cast<unsigned char>(evidence[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+    p.raw("<details><summary>");
+    p.text(evidence.substr(0, cut));
+    p.raw("\xE2\x80\xA6</summary>");
+    p.text(evidence.substr(cut));
+    p.raw("</details>");
+  }
+  p.raw("</td>");
 }
 
 void write_alerts(Page& p, const ReportInput& in, const ReportLimits& limits) {
@@ -469,7 +491,7 @@ void write_alerts(Page& p, const ReportInput& in, const ReportLimits& limits) {
     p.td(a.src, "mono");
     p.td(a.dest, "mono");
     p.td(a.summary, "w");
-    p.td(a.evidence, "w mono");
+    write_evidence(p, a.evidence);
     p.td_num(a.repeats);
     p.raw("</tr>\n");
   }
@@ -498,7 +520,7 @@ void write_threats(Page& p, const ReportInput& in, const ReportLimits& limits) {
     const ReportThreat& t = in.threats[i];
     p.raw("<tr>");
     p.td(t.host, "mono");
-    p.raw(fmt::format("<td class=\"n\" data-v=\"{:.3f}\"><span class=\"meter\" aria-hidden=\"true\"><span style=\"width:{:.0f}%\"></span></span>{:.1f}</td>",
+    p.raw(fmt::format("<td class=\"n nw\" data-v=\"{:.3f}\"><span class=\"meter\" aria-hidden=\"true\"><span style=\"width:{:.0f}%\"></span></span>{:.1f}</td>",
                       t.score, std::clamp(t.score, 0.0, 100.0), t.score));
     p.td(t.roles);
     p.td_num(t.alerts);
@@ -527,7 +549,7 @@ void write_anomalies(Page& p, const ReportInput& in) {
                      commas(in.flows_scored), commas(in.flows_flagged), share));
   if (!in.score_histogram.empty()) {
     ColumnChart c{.title = "Flows by anomaly score", .layers = {{"flows", "c3"}}, .columns = {}, .column_labels = {},
-                  .x_first = "0", .x_last = "1", .unit = "flows"};
+                  .x_first = "0", .x_last = "1", .ticks = {}, .unit = "flows", .width = kFullWidth};
     const double w = 1.0 / static_cast<double>(in.score_histogram.size());
     for (std::size_t i = 0; i < in.score_histogram.size(); ++i) {
       c.columns.push_back({static_cast<double>(in.score_histogram[i])});
@@ -601,10 +623,10 @@ std::string render_html_report(const ReportInput& in, const ReportLimits& limits
   write_talkers(p, in);
   write_ports(p, in);
   write_conversations(p, in);
-  write_names(p, in);
   write_alerts(p, in, limits);
   write_threats(p, in, limits);
   write_anomalies(p, in);
+  write_names(p, in);
   p.raw("</main>\n<footer>");
   p.text(in.generated_by.empty() ? std::string("nta") : in.generated_by);
   p.raw(" &middot; self-contained report: no network or file requests</footer>\n");
@@ -615,7 +637,7 @@ std::string render_html_report(const ReportInput& in, const ReportLimits& limits
   return std::move(p.out);
 }
 
-void write_html_report(const std::string& path, const ReportInput& in, const ReportLimits& limits) {
+std::size_t write_html_report(const std::string& path, const ReportInput& in, const ReportLimits& limits) {
   const std::string html = render_html_report(in, limits);
   const std::string tmp = fmt::format("{}.tmp{}", path, static_cast<long>(::getpid()));
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
@@ -629,6 +651,7 @@ void write_html_report(const std::string& path, const ReportInput& in, const Rep
     std::remove(tmp.c_str());
     throw Error(ErrorKind::kIo, fmt::format("cannot write the report '{}': {}", path, std::strerror(err)));
   }
+  return html.size();
 }
 
 }  // namespace nta

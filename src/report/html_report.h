@@ -3,6 +3,7 @@
 // charts, a small inline script that only enhances the server-rendered tables) that loads nothing
 // from anywhere: a Content-Security-Policy of default-src 'none' says so to the browser too.
 // Sections and caps: docs/report.md.
+#include <cstddef>
 #include <string>
 
 #include "report/report_input.h"
@@ -12,7 +13,8 @@ namespace nta {
 [[nodiscard]] std::string render_html_report(const ReportInput& in, const ReportLimits& limits = {});
 
 // Renders and writes atomically: a temporary file beside `path`, then a rename, so a reader never
-// sees half a report. Throws nta::Error(kIo) naming the file when it cannot be written.
-void write_html_report(const std::string& path, const ReportInput& in, const ReportLimits& limits = {});
+// sees half a report. Returns the bytes written. Throws nta::Error(kIo) naming the file when it
+// cannot be written.
+std::size_t write_html_report(const std::string& path, const ReportInput& in, const ReportLimits& limits = {});
 
 }  // namespace nta

@@ -41,6 +41,7 @@ table{border-collapse:collapse;width:100%;font-size:13px;font-variant-numeric:ta
 th,td{text-align:left;padding:5px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-weight:600;color:var(--muted);font-size:12px;white-space:nowrap;position:relative}
 td.n,th.n{text-align:right}
+.nw{white-space:nowrap}
 td.w{word-break:break-word;max-width:520px}
 td.mono,span.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
 table.sortable th{cursor:pointer;user-select:none}
@@ -52,9 +53,12 @@ tr:hover td{background:color-mix(in srgb,var(--accent) 5%,transparent)}
 .meter{display:inline-block;width:80px;height:8px;border-radius:4px;background:var(--line);vertical-align:middle;margin-right:6px;overflow:hidden}
 .meter>span{display:block;height:100%;background:var(--sev2)}
 ul.reasons{margin:0;padding-left:16px}
+td.ev{max-width:340px;word-break:break-word;color:var(--muted)}
+td.ev summary{cursor:pointer;list-style-position:outside}
+td.ev details[open] summary{color:var(--text)}
 .controls{display:flex;gap:10px;align-items:center;margin:6px 0 10px;flex-wrap:wrap}
 .controls input,.controls select{font:inherit;color:var(--text);background:var(--panel);border:1px solid var(--line);border-radius:6px;padding:5px 9px}
-.controls input{min-width:260px}
+.controls input{min-width:340px}
 .count{color:var(--muted);font-size:12px}
 svg.chart{width:100%;height:auto;display:block;margin:4px 0 8px}
 svg.chart text{font-size:11px;fill:var(--muted);font-family:inherit}

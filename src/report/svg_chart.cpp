@@ -10,9 +10,7 @@
 namespace nta {
 namespace {
 
-constexpr double kWidth = 720;
-
-void open_svg(std::string& out, double height, std::string_view title, std::string_view css) {
+void open_svg(std::string& out, double kWidth, double height, std::string_view title, std::string_view css) {
   out += fmt::format(R"(<svg class="chart {}" viewBox="0 0 {} {}" role="img"><title>)",
                      css, kWidth, height);
   append_html_text(out, title);
@@ -49,22 +47,23 @@ void axis_text(std::string& out, double x, double y, std::string_view anchor, st
 
 std::string short_number(double v) {
   const double a = std::fabs(v);
-  if (a >= 1e12) return fmt::format("{:.1f}T", v / 1e12);
-  if (a >= 1e9) return fmt::format("{:.1f}G", v / 1e9);
-  if (a >= 1e6) return fmt::format("{:.1f}M", v / 1e6);
-  if (a >= 1e4) return fmt::format("{:.0f}k", v / 1e3);
-  if (a >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+  // Three significant digits at most, no trailing zeros: "2.5M", "100M", "12.3k".
+  if (a >= 1e12) return fmt::format("{:.3g}T", v / 1e12);
+  if (a >= 1e9) return fmt::format("{:.3g}G", v / 1e9);
+  if (a >= 1e6) return fmt::format("{:.3g}M", v / 1e6);
+  if (a >= 1e3) return fmt::format("{:.3g}k", v / 1e3);
   if (a == std::floor(a)) return fmt::format("{:.0f}", v);
   return fmt::format("{:.2g}", v);
 }
 
-std::string svg_bar_chart(std::string_view title, const std::vector<ChartBar>& bars) {
-  constexpr double kRow = 22, kLabel = 230, kValue = 90, kTop = 4;
+std::string svg_bar_chart(std::string_view title, const std::vector<ChartBar>& bars, double kWidth) {
+  constexpr double kRow = 22, kValue = 90, kTop = 4;
+  const double kLabel = std::min(230.0, kWidth * 0.3);
   const double height = kTop * 2 + kRow * static_cast<double>(std::max<std::size_t>(bars.size(), 1));
   double max = 0;
   for (const ChartBar& b : bars) max = std::max(max, b.value);
   std::string out;
-  open_svg(out, height, title, "bars");
+  open_svg(out, kWidth, height, title, "bars");
   const double span = kWidth - kLabel - kValue;
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const ChartBar& b = bars[i];
@@ -90,6 +89,7 @@ std::string svg_bar_chart(std::string_view title, const std::vector<ChartBar>& b
 
 std::string svg_column_chart(const ColumnChart& c) {
   constexpr double kHeight = 220, kLeft = 56, kRight = 12, kTop = 10, kBottom = 40;
+  const double kWidth = c.width;
   double max = 0;
   for (const std::vector<double>& col : c.columns) {
     double sum = 0;
@@ -99,7 +99,7 @@ std::string svg_column_chart(const ColumnChart& c) {
   const double top = nice_ceiling(max);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   std::string out;
-  open_svg(out, kHeight, c.title, "columns");
+  open_svg(out, kWidth, kHeight, c.title, "columns");
   // Grid: 0, half, top.
   for (int g = 0; g <= 2; ++g) {
     const double y = kTop + plot_h - plot_h * g / 2.0;
@@ -127,8 +127,14 @@ std::string svg_column_chart(const ColumnChart& c) {
       base += v;
     }
   }
-  axis_text(out, kLeft, kHeight - kBottom + 16, "start", c.x_first);
-  axis_text(out, kWidth - kRight, kHeight - kBottom + 16, "end", c.x_last);
+  if (!c.ticks.empty()) {
+    for (std::size_t i = 0; i < n && i < c.ticks.size(); ++i) {
+      axis_text(out, kLeft + step * (static_cast<double>(i) + 0.5), kHeight - kBottom + 16, "middle", c.ticks[i]);
+    }
+  } else {
+    axis_text(out, kLeft, kHeight - kBottom + 16, "start", c.x_first);
+    axis_text(out, kWidth - kRight, kHeight - kBottom + 16, "end", c.x_last);
+  }
   if (c.layers.size() > 1) {
     double x = kLeft;
     for (const ChartLayer& l : c.layers) {
@@ -146,17 +152,18 @@ std::string svg_column_chart(const ColumnChart& c) {
 
 std::string svg_area_chart(const AreaChart& c) {
   constexpr double kHeight = 220, kLeft = 56, kRight = 12, kTop = 10, kBottom = 26;
+  const double kWidth = c.width;
   double max = 0;
   for (double v : c.values) max = std::max(max, v);
   const double top = nice_ceiling(max);
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   std::string out;
-  open_svg(out, kHeight, c.title, "area");
+  open_svg(out, kWidth, kHeight, c.title, "area");
   for (int g = 0; g <= 2; ++g) {
     const double y = kTop + plot_h - plot_h * g / 2.0;
     out += fmt::format(R"(<line class="grid" x1="{}" x2="{}" y1="{}" y2="{}"/>)", fixed(kLeft), fixed(kWidth - kRight),
                        fixed(y), fixed(y));
-    axis_text(out, kLeft - 6, y + 4, "end", short_number(top * g / 2.0) + " " + c.unit);
+    axis_text(out, kLeft - 6, y + 4, "end", short_number(top * g / 2.0));
   }
   const std::size_t n = c.values.size();
   if (n > 0) {

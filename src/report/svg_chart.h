@@ -18,7 +18,9 @@ struct ChartBar {
 };
 
 // Horizontal bars, one row per item, in the given order; the longest bar is the largest value.
-[[nodiscard]] std::string svg_bar_chart(std::string_view title, const std::vector<ChartBar>& bars);
+// `width` is the viewBox width: the page scales the chart to its column, so a chart meant for a
+// half-width column uses a smaller width to keep its text the same size as a full-width one.
+[[nodiscard]] std::string svg_bar_chart(std::string_view title, const std::vector<ChartBar>& bars, double width = 720);
 
 struct ChartLayer {
   std::string name;  // legend text
@@ -30,8 +32,10 @@ struct ColumnChart {
   std::vector<ChartLayer> layers;            // bottom to top
   std::vector<std::vector<double>> columns;  // columns[i][layer]
   std::vector<std::string> column_labels;    // per column, for the marks' titles
-  std::string x_first, x_last;               // axis text under the first and last column
+  std::string x_first, x_last;               // axis text under the first and last column ...
+  std::vector<std::string> ticks;            // ... or, when given, one text under each column
   std::string unit;                          // of the values, e.g. "alerts", "flows"
+  double width = 720;
 };
 
 // Vertical columns, each a stack of its layers (a histogram is one layer). A mark is drawn for each
@@ -44,6 +48,7 @@ struct AreaChart {
   std::string x_first, x_last;
   std::string unit;            // e.g. "bit/s"
   std::string css_class = "c0";
+  double width = 720;
 };
 
 // A filled line over equally spaced points: one <path class="line" data-points="N">.

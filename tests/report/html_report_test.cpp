@@ -129,6 +129,35 @@ TEST(HtmlReport, CapsTheAlertTable) {
   EXPECT_NE(html.find("the table lists the 10 most severe"), std::string::npos);
 }
 
+// 10,000 alerts with long evidence and 10,000 scored hosts: the table and ranking are capped, so the
+// page stays well under the few megabytes a browser opens comfortably.
+TEST(HtmlReport, ManyAlertsStayCompact) {
+  ReportInput in = sample_input();
+  in.alerts.clear();
+  in.threats.clear();
+  for (int i = 0; i < 10'000; ++i) {
+    ReportAlert a;
+    a.ts_ns = 1704067200'000'000'000 + i * 1'000'000LL;
+    a.time = "2024-01-01 00:00:00.000000";
+    a.severity = i % 4;
+    a.detector = "port_scan";
+    a.src = "10.0.0.1";
+    a.dest = "10.0.0.2";
+    a.summary = "port scan of 10.0.0.2 from 10.0.0.1: 100 ports probed (SYN), 0 answered, in 0.1 s";
+    a.evidence = std::string(400, 'e');
+    in.alerts.push_back(a);
+    in.threats.push_back({"10.0.0." + std::to_string(i % 250), 50, "attacker", 1, {1, 0, 0, 0}, {"r1", "r2"}});
+  }
+  in.throughput.bytes.assign(65536, 1000);
+  in.throughput.packets.assign(65536, 10);
+  const std::string html = render_html_report(in);
+  EXPECT_EQ(count(html, "<tr class=\"alert\""), 1000u);
+  EXPECT_LT(html.size(), 1'500'000u);
+  EXPECT_EQ(count(html, "data-points=\"720\""), 0u);  // 65536 buckets merged by 92 -> 713 points
+  EXPECT_EQ(count(html, "data-points=\"713\""), 2u);
+  EXPECT_NE(html.find("The 100 highest of 10,000 hosts"), std::string::npos);
+}
+
 TEST(HtmlReport, ThroughputIsMergedToTheLimit) {
   ReportLimits limits;
   limits.throughput_points = 100;

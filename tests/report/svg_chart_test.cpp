@@ -20,9 +20,9 @@ TEST(SvgChart, BarChartDrawsOneMarkPerBarAndScalesToTheLargest) {
   EXPECT_EQ(count(svg, "class=\"mark "), 3u);
   EXPECT_NE(svg.find("<title>Protocols</title>"), std::string::npos);
   EXPECT_NE(svg.find("<title>udp: 50</title>"), std::string::npos);
-  // The largest bar spans the plot (720 - 230 - 90 = 400), half the value half the width.
-  EXPECT_NE(svg.find("width=\"400.0\""), std::string::npos);
-  EXPECT_NE(svg.find("width=\"200.0\""), std::string::npos);
+  // The largest bar spans the plot (720 - 0.3 * 720 - 90 = 414), half the value half the width.
+  EXPECT_NE(svg.find("width=\"414.0\""), std::string::npos);
+  EXPECT_NE(svg.find("width=\"207.0\""), std::string::npos);
   EXPECT_EQ(svg, svg_bar_chart("Protocols", bars));  // deterministic
 }
 
@@ -43,6 +43,8 @@ TEST(SvgChart, ColumnChartMarksEveryNonZeroSegment) {
   EXPECT_EQ(count(svg, "class=\"mark sev0\""), 2u);
   EXPECT_EQ(count(svg, "class=\"mark sev2\""), 2u);
   EXPECT_EQ(count(svg, "class=\"mark "), 4u);
+  c.ticks = {"a", "b", "c", "d"};
+  EXPECT_EQ(count(svg_column_chart(c), "text-anchor=\"middle\""), 4u);
 }
 
 TEST(SvgChart, AreaChartHasOnePointPerValue) {
@@ -64,7 +66,8 @@ TEST(SvgChart, ShortNumbers) {
   EXPECT_EQ(short_number(950), "950");
   EXPECT_EQ(short_number(1500), "1.5k");
   EXPECT_EQ(short_number(2'500'000), "2.5M");
-  EXPECT_EQ(short_number(3e9), "3.0G");
+  EXPECT_EQ(short_number(3e9), "3G");
+  EXPECT_EQ(short_number(1e8), "100M");
 }
 
 }  // namespace
