@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "app/app_inspector.h"
@@ -212,7 +213,12 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     const std::size_t size = write_html_report(
         config.report_path, make_report_input(config, result, detection ? &detection->engine() : nullptr, *names));
     const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    console.append(fmt::format("report: {} ({} bytes, {:.0f} ms)\n", config.report_path, with_commas(size), ms));
+    const std::string line = fmt::format("report: {} ({} bytes, {:.0f} ms)\n", config.report_path, with_commas(size), ms);
+    if (config.stats_output == StatsOutput::kJson) {
+      std::fputs(line.c_str(), stderr);  // standard output holds one JSON document
+    } else {
+      console.append(line);
+    }
   }
   console.flush();
   if (!result.input_error.empty()) throw Error(ErrorKind::kInput, result.input_error);

@@ -156,6 +156,56 @@ def screenshot(c: lib.Checks, work: Path, html_path: Path) -> None:
     c.check("chromium: screenshot not blank", len(data) > 40_000, f"{len(data)} bytes")
 
 
+PROBE = """<script>
+(function(){
+var out=[];
+var t=document.getElementById("alert-table");
+var th=t.tHead.rows[0].cells[0];
+th.click();
+var rows=t.tBodies[0].rows, v=[];
+for(var i=0;i<rows.length;i++)v.push(rows[i].cells[0].getAttribute("data-v"));
+out.push("sorted:"+v.join(","));
+th.click();
+out.push("first_after_second_click:"+t.tBodies[0].rows[0].cells[0].getAttribute("data-v"));
+var box=document.getElementById("alert-filter");
+box.value="syn_flood";box.dispatchEvent(new Event("input"));
+var shown=0;for(var j=0;j<rows.length;j++)if(!rows[j].classList.contains("hidden"))shown++;
+out.push("filtered:"+shown);
+box.value="";box.dispatchEvent(new Event("input"));
+var sev=document.getElementById("alert-severity");sev.value="2";sev.dispatchEvent(new Event("change"));
+shown=0;for(var k=0;k<rows.length;k++)if(!rows[k].classList.contains("hidden"))shown++;
+out.push("high:"+shown);
+var pre=document.createElement("pre");pre.id="probe";pre.textContent=out.join("\\n");document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def browser_behaviour(c: lib.Checks, work: Path, html_path: Path, alerts: list[dict]) -> None:
+    """Sorting and filtering, run in headless chromium on a copy of the page with a probe script."""
+    chromium = lib.which("chromium") or lib.which("chromium-browser")
+    if chromium is None:
+        print("SKIP (part): chromium is not installed: sorting and filtering not exercised")
+        return
+    probe_page = work / "probe.html"
+    probe_page.write_text(html_path.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    r = lib.run([chromium, "--headless", "--disable-gpu", "--no-sandbox", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1", "--dump-dom",
+                 probe_page.resolve().as_uri()], timeout=120)
+    start = r.stdout.find('<pre id="probe">')
+    if not c.check("chromium: the page's script ran", start >= 0, r.stdout[-300:] + r.stderr[-300:]):
+        return
+    text = r.stdout[start + len('<pre id="probe">'):r.stdout.find("</pre>", start)]
+    probe = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+    times = [int(x) for x in probe.get("sorted", "").split(",") if x]
+    c.check("chromium: a header click sorts ascending", len(times) == len(alerts) and times == sorted(times), str(times[:5]))
+    c.check("chromium: a second click sorts descending", times and probe.get("first_after_second_click") == str(max(times)))
+    want = sum(1 for a in alerts if a["alert"]["id"] == "syn_flood")
+    c.check("chromium: the text filter keeps the matching rows", probe.get("filtered") == str(want), f"{probe} vs {want}")
+    want_high = sum(1 for a in alerts if a["alert"]["severity"] == "high")
+    c.check("chromium: the severity filter keeps the matching rows", probe.get("high") == str(want_high), f"{probe} vs {want_high}")
+
+
 def main() -> int:
     args = lib.common_args(__doc__)
     work = Path(args.work)
@@ -192,6 +242,7 @@ def main() -> int:
     for det in ("port_scan", "syn_flood"):
         c.check(f"alert table names {det}", f">{det}<" in html)
     screenshot(c, work, html_path)
+    browser_behaviour(c, work, html_path, alerts)
 
     # 2. Markup in DNS names, HTTP Host and User-Agent.
     hostile = work / "hostile.pcap"
