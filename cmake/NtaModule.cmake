@@ -25,5 +25,7 @@ function(nta_add_test name)
   target_compile_definitions(${name} PRIVATE
     NTA_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data"
     NTA_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  # GoogleTest's header, parsed once for all the test executables (tests/CMakeLists.txt makes it).
+  target_precompile_headers(${name} REUSE_FROM nta_test_pch)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "unit;${ARG_LABELS}")
 endfunction()

@@ -1,4 +1,6 @@
 // nta analyze: flows, application fields and traffic statistics from files or a live interface.
+#include <fmt/core.h>
+
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,6 +10,7 @@
 #include "core/error.h"
 #include "detect/rules_config.h"
 #include "pipeline/analyze_job.h"
+#include "pipeline/asset_context_adapter.h"
 #include "pipeline/stop_signal.h"
 
 namespace nta::cli {
@@ -30,6 +33,7 @@ struct AnalyzeOptions {
   std::string rules_path;      // --rules
   bool rules_defaults = false;  // --rules-defaults
   bool no_detect = false;       // --no-detect
+  std::string db_path;          // --db: correlate with this asset inventory
 };
 
 std::chrono::nanoseconds seconds(double s) {
@@ -65,6 +69,10 @@ void register_analyze(CLI::App& app, CommandRun& run) {
   cmd->add_option("--rules", o->rules_path, "detection thresholds file (docs/detections.md; --rules-defaults prints one)");
   cmd->add_flag("--rules-defaults", o->rules_defaults, "print the default detection rules, ready to copy, and exit");
   cmd->add_flag("--no-detect", o->no_detect, "run no detectors (no alerts, no threat scores)");
+  cmd->add_option("--db", o->db_path,
+                  "correlate with the asset inventory in this nta database (made by 'nta scan' or 'nta assets "
+                  "import'): asset context on alerts and scores, and the findings unexpected_service, unknown_host, "
+                  "risky_service (docs/assets.md)");
   cmd->add_option("--alert-rows", o->job.detect.alert_rows, "rows of the terminal's alert table")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}))
       ->capture_default_str();
@@ -106,6 +114,16 @@ void register_analyze(CLI::App& app, CommandRun& run) {
         throw Error(ErrorKind::kUsage, "--alerts, --scores and --rules need the detectors: drop --no-detect");
       }
       if (!o->rules_path.empty()) job.detect.rules = load_rules(o->rules_path);
+      // The inventory is read whole before any input is opened, read-only: a missing file stays
+      // missing (never an empty database), a foreign or newer one is refused by the store.
+      std::unique_ptr<SnapshotAssetContext> assets;
+      if (!o->db_path.empty()) {
+        if (o->no_detect) throw Error(ErrorKind::kUsage, "--db needs the detectors: drop --no-detect");
+        assets = load_asset_context(o->db_path);
+        job.detect.assets = assets.get();
+        const std::size_t n = assets->host_count();
+        job.detect.assets_label = fmt::format("{} ({} host{})", o->db_path, n, n == 1 ? "" : "s");
+      }
       if (job.files.empty() && o->interface.empty()) {
         throw Error(ErrorKind::kUsage, "analyze needs capture files (-r FILE) or an interface (-i IFACE)");
       }

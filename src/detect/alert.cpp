@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::array<std::string_view, kDetectorCount> kNames = {
     "port_scan",  "horizontal_scan", "ping_sweep", "syn_flood",    "udp_flood", "icmp_flood",
-    "brute_force", "dns_tunnel",     "arp_spoof",  "exfiltration", "beaconing"};
+    "brute_force", "dns_tunnel",     "arp_spoof",  "exfiltration", "beaconing",
+    "unexpected_service", "unknown_host", "risky_service"};
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include "core/ip_address.h"
 #include "core/timestamp.h"
+#include "detect/asset_context.h"
 
 namespace nta {
 
@@ -34,8 +35,12 @@ enum class DetectorId : std::uint8_t {
   kArpSpoof,
   kExfiltration,
   kBeaconing,
+  // Correlation with the asset inventory (only with `nta analyze --db`):
+  kUnexpectedService,
+  kUnknownHost,
+  kRiskyService,
 };
-inline constexpr std::size_t kDetectorCount = 11;
+inline constexpr std::size_t kDetectorCount = 14;
 [[nodiscard]] std::string_view detector_name(DetectorId d) noexcept;  // "port_scan", ...
 [[nodiscard]] std::optional<DetectorId> find_detector(std::string_view name) noexcept;
 
@@ -79,6 +84,9 @@ struct Alert {
   std::vector<EvidenceItem> evidence;
   std::string community_id;  // when the alert concerns one flow
   std::optional<AlertAnomaly> anomaly;
+  // What the asset inventory knows about src and dest (set when the alert is raised with --db).
+  std::optional<AssetInfo> src_asset;
+  std::optional<AssetInfo> dest_asset;
   std::uint32_t repeats = 0;  // times the condition held again while throttled (in memory only)
 
   void add(std::string key, std::int64_t v) { evidence.push_back({std::move(key), v}); }

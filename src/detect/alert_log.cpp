@@ -13,6 +13,10 @@ void AlertLog::raise(Throttle& t, Alert a) {
   ++counters_.by_detector[static_cast<std::size_t>(a.detector)];
   t.until_ns = a.ts.ns + throttle_ns_;
   t.severity = a.severity;
+  if (assets_ != nullptr) {
+    if (!a.src.empty()) a.src_asset = assets_->find_asset(a.src);
+    if (!a.dest.empty()) a.dest_asset = assets_->find_asset(a.dest);
+  }
   if (sink_) sink_(a);
   if (alerts_.size() < max_alerts_) {
     alerts_.push_back(std::move(a));

@@ -34,6 +34,9 @@ class AlertLog {
   explicit AlertLog(const GlobalRules& rules);
 
   void set_sink(Sink sink) { sink_ = std::move(sink); }
+  // An asset inventory (not owned; may be null): raised alerts then carry what it knows about
+  // their src and dest (Alert::src_asset, dest_asset).
+  void set_assets(const AssetContext* assets) noexcept { assets_ = assets; }
 
   // True when an alert of severity `s` for the key would be raised at `now_ns`.
   [[nodiscard]] bool due(const Throttle& t, std::int64_t now_ns, Severity s) const noexcept {
@@ -75,6 +78,7 @@ class AlertLog {
   std::uint32_t unkept_ids_ = 0;
   AlertCounters counters_;
   Sink sink_;
+  const AssetContext* assets_ = nullptr;
 };
 
 }  // namespace nta

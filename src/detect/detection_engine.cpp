@@ -42,6 +42,13 @@ DetectionEngine::DetectionEngine(const RulesConfig& rules, const AssetContext* a
   if (rules.arp_spoof.enabled) arp_spoof_.emplace(rules.arp_spoof, cap, log_);
   if (rules.exfiltration.enabled) exfiltration_.emplace(rules.exfiltration, rules.global.inside_networks, cap, log_);
   if (rules.beaconing.enabled) beaconing_.emplace(rules.beaconing, cap, log_);
+  if (assets != nullptr) {
+    log_.set_assets(assets);
+    if (rules.unexpected_service.enabled) unexpected_service_.emplace(rules.unexpected_service, *assets, cap, log_);
+    if (rules.unknown_host.enabled) unknown_host_.emplace(rules.unknown_host, *assets, cap, log_);
+    if (rules.risky_service.enabled) risky_service_.emplace(rules.risky_service, *assets, cap, log_);
+  }
+  correlate_ = unexpected_service_ || unknown_host_ || risky_service_;
   starts_ = port_scan_ || horizontal_scan_ || ping_sweep_ || brute_force_ || beaconing_;
   syn_ = syn_flood_.has_value();
   udp_ = udp_flood_.has_value();
@@ -67,6 +74,9 @@ std::array<std::uint64_t, kDetectorCount> DetectionEngine::evictions() const noe
   if (arp_spoof_) put(DetectorId::kArpSpoof, arp_spoof_->evictions());
   if (exfiltration_) put(DetectorId::kExfiltration, exfiltration_->evictions());
   if (beaconing_) put(DetectorId::kBeaconing, beaconing_->evictions());
+  if (unexpected_service_) put(DetectorId::kUnexpectedService, unexpected_service_->evictions());
+  if (unknown_host_) put(DetectorId::kUnknownHost, unknown_host_->evictions());
+  if (risky_service_) put(DetectorId::kRiskyService, risky_service_->evictions());
   return e;
 }
 
@@ -77,6 +87,13 @@ void DetectionEngine::on_event(const PacketView& p, const FlowUpdate& u) {
   }
   const FlowRecord& f = *u.flow;
   const bool first_reply = !u.created && !u.from_originator && f.resp.packets == 1;
+  if (correlate_) {
+    if (u.created) {
+      if (u.from_originator) correlate_start(p, f);
+    } else if (first_reply) {
+      correlate_reply(p, f);
+    }
+  }
   if (starts_) {
     if (u.created) {
       if (u.from_originator) on_flow_start(p, f);
@@ -208,6 +225,51 @@ void DetectionEngine::on_first_reply(const PacketView& p, const FlowRecord& f) {
   if (was_known) return;
   if (port_scan_) port_scan_->on_positive_answer(f.key.orig_addr, f.key.resp_addr, proto, f.key.resp_port);
   if (horizontal_scan_) horizontal_scan_->on_positive_answer(f.key.orig_addr, f.key.resp_addr, proto, f.key.resp_port);
+}
+
+void DetectionEngine::correlate_start(const PacketView& p, const FlowRecord& f) {
+  if (!risky_service_) return;
+  const std::uint8_t proto = f.key.ip_proto;
+  if ((proto != ipproto::kTcp && proto != ipproto::kUdp) || (f.flags & FlowRecord::kFlagNoPorts) != 0 || !p.has_ports) {
+    return;
+  }
+  if (is_group_address(f.key.resp_addr)) return;
+  // A connection attempt: a bare SYN, or UDP to a service port (not a service's answer to an
+  // ephemeral port, which would be a reply whose request came before the capture).
+  if (proto == ipproto::kTcp && (p.tcp.flags & (tcpflag::kSyn | tcpflag::kAck | tcpflag::kRst)) != tcpflag::kSyn) return;
+  if (proto == ipproto::kUdp && f.key.orig_port < 1024 && f.key.resp_port >= 1024) return;
+  risky_service_->on_attempt(f.key.orig_addr, f.key.resp_addr, proto, f.key.resp_port, p.ts.ns);
+}
+
+void DetectionEngine::correlate_reply(const PacketView& p, const FlowRecord& f) {
+  if (f.flipped()) return;
+  const std::uint8_t proto = f.key.ip_proto;
+  const bool ports = (f.flags & FlowRecord::kFlagNoPorts) == 0 && p.has_ports;
+  // Only a positive answer proves a live host and a listening service; a RST or an ICMP error
+  // also comes back for spoofed sources and closed ports.
+  bool listener = false;  // the responder answered as a service
+  bool positive = false;  // the responder answered at all, as a live host
+  if (proto == ipproto::kTcp) {
+    const std::uint8_t flags = p.tcp.flags;
+    if ((flags & tcpflag::kRst) != 0) return;
+    positive = true;
+    listener = ports && f.orig.syn != 0 && (flags & (tcpflag::kSyn | tcpflag::kAck)) == (tcpflag::kSyn | tcpflag::kAck);
+  } else if (proto == ipproto::kUdp) {
+    positive = ports;
+    listener = ports && !(f.key.orig_port < 1024 && f.key.resp_port >= 1024);
+  } else if (proto == ipproto::kIcmp || proto == ipproto::kIcmpv6) {
+    positive = p.has_l4 && !icmp_error(proto, p.icmp.type);
+  } else {
+    positive = true;
+  }
+  if (!positive) return;
+  const std::int64_t now = p.ts.ns;
+  const std::uint16_t port = ports ? f.key.resp_port : 0;
+  if (listener && unexpected_service_ && !is_group_address(f.key.resp_addr)) unexpected_service_->on_answer(f, now);
+  if (unknown_host_) {
+    unknown_host_->on_active(f.key.orig_addr, f.key.resp_addr, false, proto, port, now);
+    unknown_host_->on_active(f.key.resp_addr, f.key.orig_addr, true, proto, port, now);
+  }
 }
 
 void DetectionEngine::on_syn(const PacketView& p) {

@@ -1,5 +1,6 @@
 #pragma once
-// The detection stage: the eleven detectors behind one object the pipeline calls twice, with the
+// The detection stage: the eleven traffic detectors, and the three correlation findings when an
+// asset inventory is given, behind one object the pipeline calls twice, with the
 // packet right after the flow table has accounted it (on_packet) and with each flow record as it
 // leaves the table (on_flow_end). Floods and scans are judged on packets as they come, never on
 // finished flows.
@@ -8,7 +9,9 @@
 // UDP conversation) cost a handful of compares and no call; flow starts, first replies, SYNs,
 // one-way UDP, ICMP, DNS queries, ARP and packets of long sparse flows go to the few detectors
 // that want them, by direct (not virtual) calls. Detector state lives in capped flat tables
-// allocated at construction; nothing is allocated per packet except when an alert is raised.
+// allocated at construction; nothing is allocated per packet except when an alert is raised. The
+// correlation findings ask the asset context (a virtual call) once per service or host they have
+// not judged yet, at flow starts and first replies only.
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -29,10 +32,13 @@
 #include "detect/icmp_flood.h"
 #include "detect/ping_sweep.h"
 #include "detect/port_scan.h"
+#include "detect/risky_service.h"
 #include "detect/rules_config.h"
 #include "detect/syn_flood.h"
 #include "detect/threat_scorer.h"
 #include "detect/udp_flood.h"
+#include "detect/unexpected_service.h"
+#include "detect/unknown_host.h"
 #include "flow/flow_table.h"
 
 namespace nta {
@@ -79,6 +85,8 @@ class DetectionEngine {
   void on_dns(const PacketView& p);
   void on_service_reply(const PacketView& p, const FlowRecord& f);
   void on_sparse(const PacketView& p, const FlowRecord& f);
+  void correlate_start(const PacketView& p, const FlowRecord& f);
+  void correlate_reply(const PacketView& p, const FlowRecord& f);
 
   // Clear-text login services whose server replies brute_force reads.
   static bool login_reply_port(std::uint16_t port) noexcept {
@@ -102,6 +110,10 @@ class DetectionEngine {
   std::optional<ArpSpoofDetector> arp_spoof_;
   std::optional<ExfiltrationDetector> exfiltration_;
   std::optional<BeaconingDetector> beaconing_;
+  // The correlation findings: only with an asset context.
+  std::optional<UnexpectedServiceDetector> unexpected_service_;
+  std::optional<UnknownHostDetector> unknown_host_;
+  std::optional<RiskyServiceDetector> risky_service_;
   // Services (address, protocol, port) that answered a probe positively, and when. Connections to
   // a service known open are no scan probes: the scan detectors skip them (most flows of ordinary
   // traffic), which keeps their per-pair state out of the common path. Open ports count as answered
@@ -113,6 +125,7 @@ class DetectionEngine {
   static constexpr std::int64_t kServiceMemoryNs = 600'000'000'000;  // 10 minutes
   // What on_packet needs, as plain flags.
   bool starts_ = false;  // a detector wants flow starts or first replies
+  bool correlate_ = false;  // a correlation finding does
   bool syn_ = false;
   bool udp_ = false;
   bool icmp_ = false;

@@ -34,7 +34,9 @@ BeaconingRules::BeaconingRules() {
 
 namespace {
 
-enum class Kind : std::uint8_t { kBool, kCount, kBytes, kNumber, kPorts, kNetworks };
+enum class Kind : std::uint8_t { kBool, kCount, kBytes, kNumber, kPorts, kNetworks, kSeverity };
+
+constexpr std::string_view kSeverityNames[] = {"low", "medium", "high", "critical"};
 
 struct Field {
   std::string_view name;
@@ -57,6 +59,9 @@ constexpr double kMaxSeconds = 31536000;  // a year
 
 Field enabled(bool& b) {
   return {"enabled", Kind::kBool, &b, 0, 0, "false turns the detector off"};
+}
+Field severity(Severity& s) {
+  return {"severity", Kind::kSeverity, &s, 0, 0, "severity of its alerts: low, medium, high or critical"};
 }
 Field window(double& w, std::string_view help = "length of the per-key counting window (packet time)") {
   return {"window_seconds", Kind::kNumber, &w, 0.001, kMaxSeconds, help};
@@ -182,6 +187,15 @@ std::vector<Section> sections(RulesConfig& r) {
                 {"sparse_rate", Kind::kNumber, &bc.sparse_rate, 0, 1e9,
                  "long flows whose host sends fewer packets/s than this are watched for bursts inside them"},
                 {"ignore_ports", Kind::kPorts, &bc.ignore_ports, 0, 0, "destination ports periodic by design"}}});
+  s.push_back({"unexpected_service",
+               "With --db: a host answers on a port its latest scan saw closed or filtered (T1205).",
+               {enabled(r.unexpected_service.enabled), severity(r.unexpected_service.severity)}});
+  s.push_back({"unknown_host",
+               "With --db: an address in a scanned network is active in traffic but no scan found it up (T1200).",
+               {enabled(r.unknown_host.enabled), severity(r.unknown_host.severity)}});
+  s.push_back({"risky_service",
+               "With --db: a connection attempt to a service the inventory marks risky (telnet, SMBv1, ...; T1021).",
+               {enabled(r.risky_service.enabled), severity(r.risky_service.severity)}});
   return s;
 }
 
@@ -245,6 +259,14 @@ std::string set_value(const Field& f, std::string_view v) {
       if (!NetworkSet::parse(v, *static_cast<NetworkSet*>(f.target), error)) return error;
       return {};
     }
+    case Kind::kSeverity:
+      for (std::size_t i = 0; i < std::size(kSeverityNames); ++i) {
+        if (v == kSeverityNames[i]) {
+          *static_cast<Severity*>(f.target) = static_cast<Severity>(i);
+          return {};
+        }
+      }
+      return "expected low, medium, high or critical";
   }
   return "unsupported value";
 }
@@ -257,6 +279,7 @@ std::string value_text(const Field& f) {
     case Kind::kNumber: return fmt::format("{}", *static_cast<const double*>(f.target));
     case Kind::kPorts: return static_cast<const PortBitmap*>(f.target)->to_string();
     case Kind::kNetworks: return static_cast<const NetworkSet*>(f.target)->to_string();
+    case Kind::kSeverity: return std::string(severity_name(*static_cast<const Severity*>(f.target)));
   }
   return {};
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "detect/alert.h"
 #include "detect/network_set.h"
 #include "detect/port_bitmap.h"
 
@@ -128,6 +129,23 @@ struct BeaconingRules {
   BeaconingRules();
 };
 
+// The correlation findings: traffic against the asset inventory (`nta analyze --db`). Each raises
+// at most one alert per key (responder and port; host; server and port) per throttle period.
+struct UnexpectedServiceRules {
+  bool enabled = true;
+  Severity severity = Severity::kMedium;  // a port answering that the latest scan saw closed or filtered
+};
+
+struct UnknownHostRules {
+  bool enabled = true;
+  Severity severity = Severity::kLow;  // active in a scanned network, never found up by a scan
+};
+
+struct RiskyServiceRules {
+  bool enabled = true;
+  Severity severity = Severity::kMedium;  // a connection attempt to a service of the risky table
+};
+
 struct RulesConfig {
   GlobalRules global;
   PortScanRules port_scan;
@@ -141,6 +159,9 @@ struct RulesConfig {
   ArpSpoofRules arp_spoof;
   ExfiltrationRules exfiltration;
   BeaconingRules beaconing;
+  UnexpectedServiceRules unexpected_service;
+  UnknownHostRules unknown_host;
+  RiskyServiceRules risky_service;
 };
 
 // Parses rules text over the defaults; `source` names the file in error messages.

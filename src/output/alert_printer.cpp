@@ -40,7 +40,9 @@ std::string time_text(Timestamp t) {
 
 std::string alert_endpoints(const Alert& a) {
   std::string src = !a.src.empty() ? to_string(a.src) : !a.src_mac.empty() ? a.src_mac : "(many)";
-  std::string dst = !a.dest.empty() ? to_string(a.dest) : "(many)";
+  // The correlation findings about one host name no destination.
+  const bool host_finding = a.detector == DetectorId::kUnexpectedService || a.detector == DetectorId::kUnknownHost;
+  std::string dst = !a.dest.empty() ? to_string(a.dest) : host_finding ? "-" : "(many)";
   return src + " -> " + dst;
 }
 

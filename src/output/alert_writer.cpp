@@ -24,6 +24,15 @@ std::string dump(const Json& j, int indent = -1) {
   return j.dump(indent, ' ', true, Json::error_handler_t::replace);
 }
 
+Json asset_json(const AssetInfo& info) {
+  Json j;
+  j["hostname"] = info.hostname.empty() ? Json(nullptr) : Json(info.hostname);
+  j["os"] = info.os.empty() ? Json(nullptr) : Json(info.os);
+  j["open_services"] = info.open_services;
+  j["exposure"] = info.exposure;
+  return j;
+}
+
 }  // namespace
 
 std::string alert_json(const Alert& a) {
@@ -42,6 +51,8 @@ std::string alert_json(const Alert& a) {
   for (const EvidenceItem& e : a.evidence) ev[e.key] = evidence_value(e.value);
   j["evidence"] = std::move(ev);
   if (!a.community_id.empty()) j["community_id"] = a.community_id;
+  if (a.src_asset) j["src_asset"] = asset_json(*a.src_asset);
+  if (a.dest_asset) j["dest_asset"] = asset_json(*a.dest_asset);
   if (a.anomaly) {
     Json top = Json::array();
     for (const AlertAnomaly::Feature& f : a.anomaly->top) {

@@ -48,6 +48,7 @@ void DetectStage::print(BufferedWriter& console, std::size_t top_hosts) const {
   std::string files;
   if (alerts_) files += fmt::format("  alerts: {} ({} rows)\n", alerts_->path(), with_commas(alerts_->rows()));
   if (!config_.scores_path.empty()) files += fmt::format("  threat scores: {}\n", config_.scores_path);
+  if (!config_.assets_label.empty()) files += fmt::format("  asset inventory: {}\n", config_.assets_label);
   console.append(files);
 }
 

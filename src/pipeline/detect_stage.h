@@ -24,6 +24,7 @@ struct DetectStageConfig {
   std::size_t alert_rows = 20;  // rows of the terminal's alert table
   // Host context from an asset inventory (issue 7); null: none. Must outlive the run.
   const AssetContext* assets = nullptr;
+  std::string assets_label;  // where the context came from, for the end-of-run lines ("nta.db, 12 hosts")
 };
 
 struct DetectStageResult {

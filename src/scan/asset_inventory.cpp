@@ -147,7 +147,7 @@ class ObservationLoader {
           "tunnel, method, confidence FROM ports WHERE observation_id IN ({})");
       while (s.step()) {
         auto it = by_observation.find(s.column_int(1));
-        const std::optional<Transport> proto = parse_transport(s.column_text_view(2));
+        const std::optional<ScanProtocol> proto = parse_scan_protocol(s.column_text_view(2));
         if (it == by_observation.end() || !proto) continue;
         ScannedPort p;
         p.protocol = *proto;
@@ -217,7 +217,7 @@ class ObservationLoader {
       Statement s = query("SELECT scan_id, scan_type, protocol, port_count, ports FROM scan_coverage "
                           "WHERE scan_id IN (SELECT scan_id FROM host_observations WHERE id IN ({})) ORDER BY rowid");
       while (s.step()) {
-        const std::optional<Transport> proto = parse_transport(s.column_text_view(2));
+        const std::optional<ScanProtocol> proto = parse_scan_protocol(s.column_text_view(2));
         if (!proto) continue;
         ScanCoverage c;
         c.scan_type = s.column_text(1);

@@ -45,7 +45,7 @@ bool AssetSnapshot::ever_up(const IpAddress& address) const noexcept {
   return i >= 0 && ever_up_[static_cast<std::size_t>(i)];
 }
 
-PortState AssetSnapshot::port_state(const IpAddress& address, Transport protocol, std::uint16_t port) const noexcept {
+PortState AssetSnapshot::port_state(const IpAddress& address, ScanProtocol protocol, std::uint16_t port) const noexcept {
   const ScannedHost* h = find_host(address);
   return h == nullptr ? PortState::kUnknown : h->port_state(protocol, port);
 }

@@ -24,7 +24,7 @@ class AssetSnapshot {
   // Whether some scan found the address up (not necessarily the latest one).
   [[nodiscard]] bool ever_up(const IpAddress& address) const noexcept;
   // The port as the host's latest scan saw it; kUnknown for hosts or ports never scanned.
-  [[nodiscard]] PortState port_state(const IpAddress& address, Transport protocol, std::uint16_t port) const noexcept;
+  [[nodiscard]] PortState port_state(const IpAddress& address, ScanProtocol protocol, std::uint16_t port) const noexcept;
   // Whether the address lies in a network (address, CIDR, range) some scan targeted; hostname
   // targets name no network.
   [[nodiscard]] bool in_scanned_network(const IpAddress& address) const noexcept;

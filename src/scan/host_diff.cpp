@@ -31,7 +31,7 @@ HostDiff diff_hosts(const ScannedHost& older, const ScannedHost& newer) {
   // A scan without OS detection says nothing about the OS: only two guesses that differ count.
   diff.os_changed = os_a != nullptr && os_b != nullptr && os_a->name != os_b->name;
 
-  std::vector<std::pair<Transport, std::uint16_t>> keys;
+  std::vector<std::pair<ScanProtocol, std::uint16_t>> keys;
   keys.reserve(older.ports.size() + newer.ports.size());
   for (const ScannedPort& p : older.ports) keys.emplace_back(p.protocol, p.port);
   for (const ScannedPort& p : newer.ports) keys.emplace_back(p.protocol, p.port);

@@ -18,7 +18,7 @@ enum class PortChangeKind : std::uint8_t {
 
 struct PortChange {
   PortChangeKind kind = PortChangeKind::kOpened;
-  Transport protocol = Transport::kTcp;
+  ScanProtocol protocol = ScanProtocol::kTcp;
   std::uint16_t port = 0;
   PortState before = PortState::kUnknown;
   PortState after = PortState::kUnknown;

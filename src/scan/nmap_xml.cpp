@@ -201,7 +201,7 @@ class Reader {
   }
 
   void read_coverage(const pugi::xml_node& info, NmapScan& scan) {
-    const std::optional<Transport> proto = parse_transport(info.attribute("protocol").value());
+    const std::optional<ScanProtocol> proto = parse_scan_protocol(info.attribute("protocol").value());
     if (!proto) {
       note(scan.notes, "scaninfo with an unknown protocol skipped");
       return;
@@ -308,7 +308,7 @@ class Reader {
 
   void read_port(const pugi::xml_node& p, ScannedHost& h) {
     std::vector<std::string>& notes = h.notes;
-    const std::optional<Transport> proto = parse_transport(p.attribute("protocol").value());
+    const std::optional<ScanProtocol> proto = parse_scan_protocol(p.attribute("protocol").value());
     const std::string_view id = p.attribute("portid").value();
     unsigned number = 0;
     const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), number);
@@ -358,7 +358,7 @@ class Reader {
       x.count = r.attribute("count").as_uint(0);
       x.reason = text(r.attribute("reason"), "extraports reason", h.notes);
       x.protocol = text(r.attribute("proto"), "extraports protocol", h.notes);
-      if (!parse_transport(x.protocol)) x.protocol.clear();
+      if (!parse_scan_protocol(x.protocol)) x.protocol.clear();
       if (r.attribute("ports")) {
         if (std::optional<PortSet> ports = port_list(r.attribute("ports"), "extraports", h.notes)) {
           x.ports = std::move(*ports);

@@ -2,12 +2,12 @@
 
 namespace nta {
 
-std::string_view to_string(Transport t) noexcept {
+std::string_view to_string(ScanProtocol t) noexcept {
   switch (t) {
-    case Transport::kTcp: return "tcp";
-    case Transport::kUdp: return "udp";
-    case Transport::kSctp: return "sctp";
-    case Transport::kIp: return "ip";
+    case ScanProtocol::kTcp: return "tcp";
+    case ScanProtocol::kUdp: return "udp";
+    case ScanProtocol::kSctp: return "sctp";
+    case ScanProtocol::kIp: return "ip";
   }
   return "tcp";
 }
@@ -35,11 +35,11 @@ std::string_view to_string(HostState s) noexcept {
   return "unknown";
 }
 
-std::optional<Transport> parse_transport(std::string_view text) noexcept {
-  if (text == "tcp") return Transport::kTcp;
-  if (text == "udp") return Transport::kUdp;
-  if (text == "sctp") return Transport::kSctp;
-  if (text == "ip") return Transport::kIp;
+std::optional<ScanProtocol> parse_scan_protocol(std::string_view text) noexcept {
+  if (text == "tcp") return ScanProtocol::kTcp;
+  if (text == "udp") return ScanProtocol::kUdp;
+  if (text == "sctp") return ScanProtocol::kSctp;
+  if (text == "ip") return ScanProtocol::kIp;
   return std::nullopt;
 }
 

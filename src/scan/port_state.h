@@ -1,5 +1,6 @@
 #pragma once
-// The small vocabularies of a scan: transport protocol, port state and host state, spelled as
+// The small vocabularies of a scan: protocol (ScanProtocol, apart from the packet statistics'
+// Transport: nmap also scans IP protocols), port state and host state, spelled as
 // nmap spells them in its XML (so the database and the JSON use nmap's words).
 #include <cstdint>
 #include <optional>
@@ -7,7 +8,7 @@
 
 namespace nta {
 
-enum class Transport : std::uint8_t { kTcp, kUdp, kSctp, kIp };
+enum class ScanProtocol : std::uint8_t { kTcp, kUdp, kSctp, kIp };
 
 // nmap's six port states, plus kUnknown: the port was not scanned (or the host was not up).
 enum class PortState : std::uint8_t {
@@ -22,11 +23,11 @@ enum class PortState : std::uint8_t {
 
 enum class HostState : std::uint8_t { kUnknown, kUp, kDown, kSkipped };
 
-[[nodiscard]] std::string_view to_string(Transport t) noexcept;
+[[nodiscard]] std::string_view to_string(ScanProtocol t) noexcept;
 [[nodiscard]] std::string_view to_string(PortState s) noexcept;
 [[nodiscard]] std::string_view to_string(HostState s) noexcept;
 
-[[nodiscard]] std::optional<Transport> parse_transport(std::string_view text) noexcept;
+[[nodiscard]] std::optional<ScanProtocol> parse_scan_protocol(std::string_view text) noexcept;
 // Unrecognised words give kUnknown.
 [[nodiscard]] PortState parse_port_state(std::string_view text) noexcept;
 [[nodiscard]] HostState parse_host_state(std::string_view text) noexcept;

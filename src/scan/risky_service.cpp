@@ -68,7 +68,7 @@ const RiskyService* find_risky_service(const ScannedPort& port) noexcept {
   const ServiceInfo& s = port.service;
   const bool tls = s.tunnel == "ssl";
   if (s.name == "telnet" && !tls) return &entry("telnet");
-  if (port.protocol == Transport::kTcp && (s.name == "login" || s.name == "shell" || s.name == "exec")) {
+  if (port.protocol == ScanProtocol::kTcp && (s.name == "login" || s.name == "shell" || s.name == "exec")) {
     return &entry("rlogin");
   }
   if (s.product == "vsftpd" && s.version == "2.3.4") return &entry("vsftpd_backdoor");

@@ -4,15 +4,15 @@
 
 namespace nta {
 
-const ScannedPort* ScannedHost::find_port(Transport protocol, std::uint16_t port) const noexcept {
+const ScannedPort* ScannedHost::find_port(ScanProtocol protocol, std::uint16_t port) const noexcept {
   auto it = std::lower_bound(ports.begin(), ports.end(), std::pair{protocol, port},
-                             [](const ScannedPort& p, const std::pair<Transport, std::uint16_t>& key) {
+                             [](const ScannedPort& p, const std::pair<ScanProtocol, std::uint16_t>& key) {
                                return std::pair{p.protocol, p.port} < key;
                              });
   return it != ports.end() && it->protocol == protocol && it->port == port ? &*it : nullptr;
 }
 
-PortState ScannedHost::port_state(Transport protocol, std::uint16_t port) const noexcept {
+PortState ScannedHost::port_state(ScanProtocol protocol, std::uint16_t port) const noexcept {
   if (state != HostState::kUp) return PortState::kUnknown;
   if (const ScannedPort* p = find_port(protocol, port)) return p->state;
   const std::string_view proto = to_string(protocol);

@@ -29,7 +29,7 @@ struct ServiceInfo {
 };
 
 struct ScannedPort {
-  Transport protocol = Transport::kTcp;
+  ScanProtocol protocol = ScanProtocol::kTcp;
   std::uint16_t port = 0;
   PortState state = PortState::kUnknown;
   std::string reason;  // "syn-ack", "reset", "no-response", ...
@@ -51,7 +51,7 @@ struct ExtraPorts {
 // What one scan probed for one protocol (<scaninfo>).
 struct ScanCoverage {
   std::string scan_type;  // "syn", "connect", "udp", ...
-  Transport protocol = Transport::kTcp;
+  ScanProtocol protocol = ScanProtocol::kTcp;
   std::uint32_t port_count = 0;
   PortSet ports;
 };
@@ -101,12 +101,12 @@ struct ScannedHost {
   // The scan's <scaninfo>, shared by every host of that scan; null when unknown.
   std::shared_ptr<const std::vector<ScanCoverage>> coverage;
 
-  [[nodiscard]] const ScannedPort* find_port(Transport protocol, std::uint16_t port) const noexcept;
+  [[nodiscard]] const ScannedPort* find_port(ScanProtocol protocol, std::uint16_t port) const noexcept;
   // The port's state as this scan saw it: a listed port's own state; else the <extraports> group
   // that lists it; else, when the scan probed it, the state all unlisted ports share (closed|
   // filtered when they were split between closed and filtered); else kUnknown. kUnknown for every
   // port of a host that was not up.
-  [[nodiscard]] PortState port_state(Transport protocol, std::uint16_t port) const noexcept;
+  [[nodiscard]] PortState port_state(ScanProtocol protocol, std::uint16_t port) const noexcept;
   [[nodiscard]] const OsMatch* best_os() const noexcept { return os_matches.empty() ? nullptr : &os_matches.front(); }
   [[nodiscard]] std::string_view first_hostname() const noexcept {
     return hostnames.empty() ? std::string_view{} : std::string_view{hostnames.front().name};

@@ -32,6 +32,28 @@ Alert sample_alert() {
   return a;
 }
 
+TEST(AlertJson, AssetContextOfEitherEnd) {
+  Alert a = sample_alert();
+  AssetInfo dest;
+  dest.hostname = "files.lan";
+  dest.os = "Linux 5.0 - 5.4 (96%)";
+  dest.open_services = {"21/tcp ftp vsftpd 3.0.5", "22/tcp ssh"};
+  dest.exposure = 1.2;
+  a.dest_asset = dest;
+  a.src_asset = AssetInfo{};  // known, but nothing to say
+  const std::string line = alert_json(a);
+  const auto j = nlohmann::json::parse(line);
+  EXPECT_EQ(j["dest_asset"]["hostname"], "files.lan");
+  EXPECT_EQ(j["dest_asset"]["os"], "Linux 5.0 - 5.4 (96%)");
+  EXPECT_EQ(j["dest_asset"]["open_services"], nlohmann::json::array({"21/tcp ftp vsftpd 3.0.5", "22/tcp ssh"}));
+  EXPECT_EQ(j["dest_asset"]["exposure"], 1.2);
+  EXPECT_TRUE(j["src_asset"]["hostname"].is_null());
+  EXPECT_TRUE(j["src_asset"]["os"].is_null());
+  EXPECT_EQ(j["src_asset"]["open_services"], nlohmann::json::array());
+  EXPECT_LT(line.find("\"src_asset\""), line.find("\"dest_asset\""));
+  EXPECT_FALSE(nlohmann::json::parse(alert_json(sample_alert())).contains("dest_asset"));
+}
+
 TEST(AlertJson, HasTheDocumentedShapeAndEscapesStrings) {
   const std::string line = alert_json(sample_alert());
   EXPECT_EQ(line.find('\n'), std::string::npos);

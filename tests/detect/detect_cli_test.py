@@ -42,7 +42,8 @@ C = Checks("detect_cli_test")
 TSHARK = shutil.which("tshark")
 
 DETECTORS = {"port_scan", "horizontal_scan", "ping_sweep", "syn_flood", "udp_flood", "icmp_flood", "brute_force",
-             "dns_tunnel", "arp_spoof", "exfiltration", "beaconing"}
+             "dns_tunnel", "arp_spoof", "exfiltration", "beaconing", "unexpected_service", "unknown_host",
+             "risky_service"}
 SEVERITIES = ["low", "medium", "high", "critical"]
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 MITRE = re.compile(r"^T\d{4}(\.\d{3})?$")

@@ -63,7 +63,8 @@ inline Bytes dns_query(std::string_view name, std::uint16_t qtype, std::uint16_t
 
 class Harness {
  public:
-  explicit Harness(const RulesConfig& rules = RulesConfig{}) : engine(rules), table(flow_config()) {}
+  explicit Harness(const RulesConfig& rules = RulesConfig{}, const AssetContext* assets = nullptr)
+      : engine(rules, assets), table(flow_config()) {}
 
   static FlowConfig flow_config() {
     FlowConfig c;

@@ -83,5 +83,47 @@ TEST(DetectionHotPath, NoAllocationPerPacketOnceWarm) {
   EXPECT_TRUE(engine.alerts().empty());
 }
 
+// An inventory that knows every LAN host and every port open, and counts the questions.
+class QuietInventory : public AssetContext {
+ public:
+  std::optional<AssetInfo> find_asset(const IpAddress&) const override { return std::nullopt; }
+  bool known_host(const IpAddress&) const override {
+    ++questions;
+    return true;
+  }
+  bool in_scanned_network(const IpAddress&) const override {
+    ++questions;
+    return true;
+  }
+  AssetPortState port_state(const IpAddress&, std::uint8_t, std::uint16_t) const override {
+    ++questions;
+    return AssetPortState::kOpen;
+  }
+  std::optional<RiskyServiceMatch> find_risky_service(const IpAddress&, std::uint8_t, std::uint16_t) const override {
+    ++questions;
+    return std::nullopt;
+  }
+  mutable std::uint64_t questions = 0;
+};
+
+TEST(DetectionHotPath, WithAnInventoryNoAllocationAndNoQuestionOnceWarm) {
+  QuietInventory inventory;
+  DetectionEngine engine{RulesConfig{}, &inventory};
+  FlowTable table(Harness::flow_config());
+  auto emit = [&](const FlowRecord& r) { engine.on_flow_end(r, nullptr); };
+  for (const Decoded& d : ordinary_traffic(kStart)) engine.on_packet(d.view, table.update(d.view, emit));
+  ASSERT_GT(inventory.questions, 0u);  // the findings ran
+  const std::vector<Decoded> second = ordinary_traffic(kStart + 2 * kSec);
+  table.expire(Timestamp{kStart + 2 * kSec}, emit);
+  inventory.questions = 0;
+  g_allocations = 0;
+  g_counting = true;
+  for (const Decoded& d : second) engine.on_packet(d.view, table.update(d.view, emit));
+  g_counting = false;
+  EXPECT_EQ(g_allocations.load(), 0u);
+  EXPECT_EQ(inventory.questions, 0u);  // verdicts are kept per host and service
+  EXPECT_TRUE(engine.alerts().empty());
+}
+
 }  // namespace
 }  // namespace nta

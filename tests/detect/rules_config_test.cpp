@@ -70,7 +70,8 @@ TEST(RulesConfig, DefaultsTextRoundTrips) {
   EXPECT_EQ(rules_text(r), text);
   // Every detector has a section.
   for (const char* s : {"[global]", "[port_scan]", "[horizontal_scan]", "[ping_sweep]", "[syn_flood]", "[udp_flood]",
-                        "[icmp_flood]", "[brute_force]", "[dns_tunnel]", "[arp_spoof]", "[exfiltration]", "[beaconing]"}) {
+                        "[icmp_flood]", "[brute_force]", "[dns_tunnel]", "[arp_spoof]", "[exfiltration]", "[beaconing]",
+                        "[unexpected_service]", "[unknown_host]", "[risky_service]"}) {
     EXPECT_NE(text.find(s), std::string::npos) << s;
   }
 }
@@ -80,6 +81,20 @@ TEST(RulesConfig, ChangedValuesRoundTrip) {
   const RulesConfig again = parse_rules(rules_text(r), "y");
   EXPECT_DOUBLE_EQ(again.syn_flood.min_rate, 12.25);
   EXPECT_EQ(again.udp_flood.reflection_ports.to_string(), "53, 123");
+}
+
+TEST(RulesConfig, SeveritiesParseAndRoundTrip) {
+  const RulesConfig d;
+  EXPECT_EQ(d.unexpected_service.severity, Severity::kMedium);
+  EXPECT_EQ(d.unknown_host.severity, Severity::kLow);
+  EXPECT_EQ(d.risky_service.severity, Severity::kMedium);
+  EXPECT_NE(default_rules_text().find("[unknown_host]\n# With --db"), std::string::npos);
+  const RulesConfig r = parse_rules("[risky_service]\nseverity = high\n[unknown_host]\nenabled = false\n", "x");
+  EXPECT_EQ(r.risky_service.severity, Severity::kHigh);
+  EXPECT_FALSE(r.unknown_host.enabled);
+  EXPECT_EQ(parse_rules(rules_text(r), "y").risky_service.severity, Severity::kHigh);
+  EXPECT_EQ(refusal("[risky_service]\nseverity = severe\n"),
+            "my.rules:2: bad value 'severe' for severity: expected low, medium, high or critical");
 }
 
 TEST(RulesConfig, UnknownSectionIsRefusedWithFileAndLine) {

@@ -116,7 +116,7 @@ TEST(ThreatScorer, FlaggedFlowsAddToTheOriginatorsScore) {
 class Inventory : public AssetContext {
  public:
   std::optional<AssetInfo> find_asset(const IpAddress& a) const override {
-    if (to_string(a) == "192.168.1.9") return AssetInfo{1.5, "db01", "(database server)"};
+    if (to_string(a) == "192.168.1.9") return AssetInfo{1.5, "db01", "(database server)", "", "", {}};
     return std::nullopt;
   }
 };

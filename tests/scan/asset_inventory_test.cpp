@@ -109,11 +109,11 @@ TEST(AssetInventory, ImportRoundTripsEveryField) {
   ASSERT_EQ(h.scripts.size(), 1u);
   EXPECT_EQ(h.scripts[0].id, "clock-skew");
   ASSERT_NE(h.coverage, nullptr);
-  EXPECT_EQ(h.port_state(Transport::kTcp, 25), PortState::kClosed) << "unlisted probed port: the closed group";
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 25), PortState::kClosed) << "unlisted probed port: the closed group";
   EXPECT_EQ(hosts[1].state, HostState::kDown);
   EXPECT_TRUE(hosts[1].ports.empty());
   EXPECT_EQ(hosts[2].open_port_count(), 0u);
-  EXPECT_EQ(hosts[2].port_state(Transport::kTcp, 22), PortState::kClosed);
+  EXPECT_EQ(hosts[2].port_state(ScanProtocol::kTcp, 22), PortState::kClosed);
 
   EXPECT_EQ(count(db, "scans"), 1);
   EXPECT_EQ(count(db, "hosts"), 4);
@@ -238,9 +238,9 @@ TEST(AssetInventory, SnapshotAnswersByAddressAndNetwork) {
   ASSERT_TRUE(parse_ip("192.168.1.15", d));
   ASSERT_TRUE(parse_ip("172.16.0.1", e));
   ASSERT_NE(snap.find_host(a), nullptr);
-  EXPECT_EQ(snap.port_state(a, Transport::kTcp, 22), PortState::kOpen);
-  EXPECT_EQ(snap.port_state(a, Transport::kTcp, 23), PortState::kClosed);
-  EXPECT_EQ(snap.port_state(a, Transport::kTcp, 3389), PortState::kUnknown);
+  EXPECT_EQ(snap.port_state(a, ScanProtocol::kTcp, 22), PortState::kOpen);
+  EXPECT_EQ(snap.port_state(a, ScanProtocol::kTcp, 23), PortState::kClosed);
+  EXPECT_EQ(snap.port_state(a, ScanProtocol::kTcp, 3389), PortState::kUnknown);
   EXPECT_TRUE(snap.was_scanned(b));
   EXPECT_FALSE(snap.ever_up(b));
   EXPECT_TRUE(snap.ever_up(a));

@@ -71,7 +71,7 @@ TEST(NmapXml, ReadsEveryFieldOfAScan) {
   EXPECT_EQ(scan.hosts_down, 1u);
   ASSERT_EQ(scan.coverage.size(), 1u);
   EXPECT_EQ(scan.coverage[0].scan_type, "syn");
-  EXPECT_EQ(scan.coverage[0].protocol, Transport::kTcp);
+  EXPECT_EQ(scan.coverage[0].protocol, ScanProtocol::kTcp);
   EXPECT_EQ(scan.coverage[0].ports.count(), 1000u);
   ASSERT_EQ(scan.hosts.size(), 3u);
 
@@ -127,7 +127,7 @@ TEST(NmapXml, ReadsEveryFieldOfAScan) {
   EXPECT_EQ(to_string(six.address), "2001:db8::1");
   EXPECT_EQ(six.addresses[0].address, "2001:db8::1") << "stored in canonical form";
   ASSERT_EQ(six.ports.size(), 1u);
-  EXPECT_EQ(six.ports[0].protocol, Transport::kUdp);
+  EXPECT_EQ(six.ports[0].protocol, ScanProtocol::kUdp);
 
   EXPECT_EQ(scan.hosts[2].state, HostState::kDown);
   EXPECT_TRUE(scan.hosts[2].ports.empty());
@@ -136,22 +136,22 @@ TEST(NmapXml, ReadsEveryFieldOfAScan) {
 TEST(NmapXml, PortStateComesFromListsGroupsAndCoverage) {
   NmapScan scan = parse_nmap_xml(test::scan_xml({web_server()}), "t.xml");
   ScannedHost& h = scan.hosts[0];
-  EXPECT_EQ(h.port_state(Transport::kTcp, 22), PortState::kOpen);
-  EXPECT_EQ(h.port_state(Transport::kTcp, 443), PortState::kFiltered);
-  EXPECT_EQ(h.port_state(Transport::kTcp, 8), PortState::kClosed) << "named by the extrareasons port list";
-  EXPECT_EQ(h.port_state(Transport::kTcp, 5000), PortState::kUnknown) << "outside the scan";
-  EXPECT_EQ(h.port_state(Transport::kUdp, 53), PortState::kUnknown);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 22), PortState::kOpen);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 443), PortState::kFiltered);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 8), PortState::kClosed) << "named by the extrareasons port list";
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 5000), PortState::kUnknown) << "outside the scan";
+  EXPECT_EQ(h.port_state(ScanProtocol::kUdp, 53), PortState::kUnknown);
 
   // Older nmap: <extraports> without port lists; coverage decides what was probed.
   h.extra_ports[0].ports = PortSet{};
-  EXPECT_EQ(h.port_state(Transport::kTcp, 8), PortState::kUnknown) << "no coverage attached yet";
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 8), PortState::kUnknown) << "no coverage attached yet";
   h.coverage = std::make_shared<std::vector<ScanCoverage>>(scan.coverage);
-  EXPECT_EQ(h.port_state(Transport::kTcp, 8), PortState::kClosed);
-  EXPECT_EQ(h.port_state(Transport::kTcp, 1001), PortState::kUnknown);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 8), PortState::kClosed);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 1001), PortState::kUnknown);
   h.extra_ports.push_back({PortState::kFiltered, 3, "no-response", "tcp", {}});
-  EXPECT_EQ(h.port_state(Transport::kTcp, 8), PortState::kClosedFiltered) << "closed or filtered: cannot tell which";
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 8), PortState::kClosedFiltered) << "closed or filtered: cannot tell which";
   h.state = HostState::kDown;
-  EXPECT_EQ(h.port_state(Transport::kTcp, 22), PortState::kUnknown);
+  EXPECT_EQ(h.port_state(ScanProtocol::kTcp, 22), PortState::kUnknown);
 }
 
 std::string error_of(std::string_view xml) {
@@ -247,7 +247,7 @@ TEST(NmapXml, OversizedAndInvalidTextIsCappedAndNoted) {
   h.hostnames = {{"bad\xff\xfe-utf8-\xc3\xa9", "PTR"}};
   const NmapScan scan = parse_nmap_xml(test::scan_xml({h}), "big.xml");
   const ScannedHost& got = scan.hosts[0];
-  const ScannedPort* http = got.find_port(Transport::kTcp, 80);
+  const ScannedPort* http = got.find_port(ScanProtocol::kTcp, 80);
   ASSERT_NE(http, nullptr);
   EXPECT_EQ(http->service.product.size(), 1024u);
   EXPECT_EQ(http->scripts[0].output.size(), 16384u);
