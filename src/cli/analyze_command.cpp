@@ -64,6 +64,8 @@ void register_analyze(CLI::App& app, CommandRun& run) {
                   "seconds of the per-host window features (default: the model's, else 60)");
   cmd->add_option("--alerts", o->job.detect.alerts_path, "write each alert as it is raised, as JSON lines (docs/formats.md)");
   cmd->add_option("--scores", o->job.detect.scores_path, "write the threat score of each host as JSON (docs/formats.md)");
+  cmd->add_option("--report", o->job.report_path,
+                  "write a self-contained HTML report (overview, charts, alerts, threat scores; docs/report.md)");
   cmd->add_option("--rules", o->rules_path, "detection thresholds file (docs/detections.md; --rules-defaults prints one)");
   cmd->add_flag("--rules-defaults", o->rules_defaults, "print the default detection rules, ready to copy, and exit");
   cmd->add_flag("--no-detect", o->no_detect, "run no detectors (no alerts, no threat scores)");

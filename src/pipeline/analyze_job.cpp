@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
+#include <cstdio>
 #include <memory>
 
 #include "app/app_inspector.h"
@@ -16,7 +18,9 @@
 #include "output/stats_json.h"
 #include "output/stats_printer.h"
 #include "output/summary_printer.h"
+#include "pipeline/report_stage.h"
 #include "pipeline/stop_signal.h"
+#include "report/html_report.h"
 
 namespace nta {
 namespace {
@@ -98,6 +102,8 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
   if (config.flows_enabled) table.emplace(config.flow);
   AppSides sides;
   TrafficStats& stats = result.stats;
+  std::unique_ptr<WireNameCounter> names;
+  if (!config.report_path.empty()) names = std::make_unique<WireNameCounter>();
 
   auto emit = [&](const FlowRecord& r) {
     AppSide* side = sides.find(r.app_slot);
@@ -110,6 +116,7 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     }
     if (detection) detection->on_flow(r, verdict);
     if (r.is_interim()) return;
+    if (names && side != nullptr && side->info) names->add(*side->info);
     stats.add_flow_state(conn_state_name(r.conn_state));
     if (side != nullptr && side->state.service_from_content()) {
       stats.add_flow_service(service_name(side->state.service), r.orig.packets + r.resp.packets,
@@ -198,6 +205,20 @@ AnalyzeResult run_analyze_job(const AnalyzeConfig& config) {
     if (packet_csv) console.append(fmt::format("  packet CSV: {} ({} rows)\n", packet_csv->path(), with_commas(packet_csv->rows())));
     if (features) console.append(anomaly_report(result.features));
     if (detection) detection->print(console, config.top);
+  }
+  // The report is written even when the input failed partway: it says so and shows what came before.
+  if (!config.report_path.empty()) {
+    console.flush();
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t size = write_html_report(
+        config.report_path, make_report_input(config, result, detection ? &detection->engine() : nullptr, *names));
+    const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    const std::string line = fmt::format("report: {} ({} bytes, {:.0f} ms)\n", config.report_path, with_commas(size), ms);
+    if (config.stats_output == StatsOutput::kJson) {
+      std::fputs(line.c_str(), stderr);  // standard output holds one JSON document
+    } else {
+      console.append(line);
+    }
   }
   console.flush();
   if (!result.input_error.empty()) throw Error(ErrorKind::kInput, result.input_error);

@@ -32,6 +32,7 @@ struct AnalyzeConfig {
   bool print_flow_counters = true;  // the "Flows" block after the statistics tables
   FeatureStageConfig features;      // --features, --model, --anomaly-threshold, --window; nta train
   DetectStageConfig detect;         // detectors, --rules, --alerts, --scores (nta analyze)
+  std::string report_path;          // --report: the HTML report (docs/report.md)
 };
 
 struct AnalyzeResult {

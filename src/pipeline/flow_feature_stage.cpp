@@ -128,6 +128,8 @@ const AnomalyVerdict* FlowFeatureStage::on_flow(const FlowRecord& r, Service ser
   }
   if (final_record) {
     if (verdict_.flagged) ++result_.flagged;
+    const auto bin = static_cast<std::size_t>(std::clamp(verdict_.score, 0.0, 1.0) * kScoreHistogramBins);
+    ++result_.score_histogram[std::min(bin, kScoreHistogramBins - 1)];
     remember_if_top(r, service);
   }
   return &verdict_;

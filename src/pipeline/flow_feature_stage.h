@@ -30,6 +30,8 @@ class FeatureCsvWriter;
 // The default of --anomaly-threshold; docs/features.md shows the score distributions it is chosen from.
 inline constexpr double kDefaultAnomalyThreshold = 0.62;
 inline constexpr double kDefaultWindowSeconds = 60;
+// Bins of the anomaly-score histogram over [0, 1] (the HTML report draws it).
+inline constexpr std::size_t kScoreHistogramBins = 20;
 
 struct FeatureStageConfig {
   std::string features_path;             // --features: write the feature matrix here
@@ -60,6 +62,7 @@ struct FeatureStageResult {
   std::uint64_t flagged = 0;           // final records scored at or above the threshold
   std::vector<double> rows;            // collect_rows: kFeatureCount values per final flow
   std::vector<AnomalousFlow> top;      // the most anomalous final flows, highest score first
+  std::array<std::uint64_t, kScoreHistogramBins> score_histogram{};  // final records by score
   std::uint64_t feature_rows_written = 0;
   std::string features_path;
   std::string model_path;
