@@ -7,7 +7,9 @@ cmake --preset release >/dev/null
 cmake --build --preset release --target nta   # the tests build with scripts/test.sh
 mkdir -p out
 ./build/src/cli/nta analyze -r samples/sample.pcap --no-progress \
-  --flows out/sample_flows.csv --csv out/sample_packets.csv
+  --flows out/sample_flows.csv --csv out/sample_packets.csv --alerts out/sample_alerts.jsonl \
+  --report out/sample_report.html
 echo
-echo "Outputs: out/sample_flows.csv (one row per flow), out/sample_packets.csv (one row per packet)."
+echo "Outputs: out/sample_flows.csv (one row per flow), out/sample_packets.csv (one row per packet),"
+echo "out/sample_alerts.jsonl (one alert per line) and the report: $(pwd)/out/sample_report.html"
 echo "The binary is ./build/src/cli/nta; try: ./build/src/cli/nta read -r samples/sample.pcap -c 5"

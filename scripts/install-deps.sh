@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build pkg-config libpcap-dev libfmt-dev li
           nlohmann-json3-dev libpugixml-dev libsqlite3-dev)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(googletest libgtest-dev libbenchmark-dev tshark tcpdump python3 clang
-             libclang-rt-14-dev hyperfine iproute2 python3-sklearn python3-numpy nmap)
+             libclang-rt-14-dev hyperfine iproute2 python3-sklearn python3-numpy nmap chromium)
 fi
 
 missing=()
