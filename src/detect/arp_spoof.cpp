@@ -73,12 +73,7 @@ void ArpSpoofDetector::on_arp(const PacketView& p) {
   const Request* asked = requests_.find(host_key(p.src_ip));
   const bool solicited = asked != nullptr && now - asked->last_ns <= wait_ns_ && now >= asked->last_ns;
   Station& st = stations_.upsert(mac_key(sender_mac), created);
-  if (st.window.roll(now, window_ns_)) {
-    const Throttle keep = st.throttle;
-    st = Station{};
-    st.throttle = keep;
-    st.window.roll(now, window_ns_);
-  }
+  roll_window(st, now, window_ns_);
   ++st.replies;
   if (solicited) return;
   ++st.unsolicited;

@@ -71,12 +71,7 @@ BruteForceDetector::State& BruteForceDetector::state(const IpAddress& client, co
                                                      std::uint16_t port, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(pair_key(client, server, port), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   return s;
 }
 

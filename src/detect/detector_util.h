@@ -46,6 +46,19 @@ struct Window {
   }
 };
 
+// Moves a per-key state into the window holding `now_ns`. When its window is over (or it has none
+// yet), its counts start over from a fresh State while its throttle (what was already said, and
+// when) is kept. Returns true when a new window began, for the caller's per-window first values.
+template <class State>
+bool roll_window(State& s, std::int64_t now_ns, std::int64_t window_ns) noexcept {
+  if (!s.window.roll(now_ns, window_ns)) return false;
+  const auto keep = s.throttle;
+  s = State{};
+  s.throttle = keep;
+  s.window.roll(now_ns, window_ns);
+  return true;
+}
+
 // A source and the port it sends to, to find the one source behind a flood of one port.
 struct SourcePort {
   IpAddress source;

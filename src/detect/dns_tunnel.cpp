@@ -173,12 +173,7 @@ void DnsTunnelDetector::on_message(const IpAddress& client, const IpAddress& ser
       look.below_domain < kMinSubdomain) {
     // An ordinary query: it only counts for a host already tracked.
     if (HostState* h = hosts_.find(host_key(client))) {
-      if (h->window.roll(now_ns, window_ns_)) {
-        const Throttle keep = h->throttle;
-        *h = HostState{};
-        h->throttle = keep;
-        h->window.roll(now_ns, window_ns_);
-      }
+      roll_window(*h, now_ns, window_ns_);
       ++h->queries;
       if (look.qtype == kTypeTxt) ++h->null_txt;
       if (h->fired) log_.touch(h->throttle, now_ns);
@@ -202,7 +197,7 @@ void DnsTunnelDetector::on_message(const IpAddress& client, const IpAddress& ser
   // Hosts get state at their first suspicious query; then every query of theirs is counted.
   bool created = false;
   HostState* hp = suspicious ? &hosts_.upsert(host_key(client), created) : hosts_.find(host_key(client));
-  if (hp != nullptr) on_host_query(*hp, created, client, server, m.qtype, name, shape, suspicious, name_hash, now_ns);
+  if (hp != nullptr) on_host_query(*hp, client, server, m.qtype, name, shape, suspicious, name_hash, now_ns);
 
   // Many names under one domain: names with a long part below the domain only (data needs room),
   // and only when the host-level rule is not already reporting.
@@ -210,15 +205,7 @@ void DnsTunnelDetector::on_message(const IpAddress& client, const IpAddress& ser
   if (hp != nullptr && hp->fired) return;
   const std::uint64_t domain_hash = text_hash(shape.domain) & 0x00ffffffffffffffULL;
   DomainState& d = domains_.upsert(host_key(client, domain_hash), created);
-  if (d.window.roll(now_ns, window_ns_)) {
-    if (!created) {
-      const Throttle keep = d.throttle;
-      d = DomainState{};
-      d.throttle = keep;
-      d.window.roll(now_ns, window_ns_);
-    }
-    d.domain_len = copy_text(d.domain, shape.domain);
-  }
+  if (roll_window(d, now_ns, window_ns_)) d.domain_len = copy_text(d.domain, shape.domain);
   ++d.queries;
   d.names.add(name_hash);
   const double names = d.names.estimate();
@@ -245,16 +232,11 @@ void DnsTunnelDetector::on_message(const IpAddress& client, const IpAddress& ser
   });
 }
 
-void DnsTunnelDetector::on_host_query(HostState& h, bool created, const IpAddress& client, const IpAddress& server,
+void DnsTunnelDetector::on_host_query(HostState& h, const IpAddress& client, const IpAddress& server,
                                       std::uint16_t qtype, std::string_view name, const DnsNameShape& shape,
                                       bool suspicious, std::uint64_t name_hash, std::int64_t now_ns) {
   const bool null_or_txt = qtype == kTypeNull || qtype == kTypeTxt;
-  if (h.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = h.throttle;
-    h = HostState{};
-    h.throttle = keep;
-    h.window.roll(now_ns, window_ns_);
-  }
+  roll_window(h, now_ns, window_ns_);
   ++h.queries;
   h.server = server;
   if (null_or_txt) ++h.null_txt;

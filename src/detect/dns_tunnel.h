@@ -75,7 +75,7 @@ class DnsTunnelDetector {
 
   static constexpr std::size_t kMinSubdomain = 10;  // characters below the domain for the volume rule
 
-  void on_host_query(HostState& h, bool created, const IpAddress& client, const IpAddress& server, std::uint16_t qtype,
+  void on_host_query(HostState& h, const IpAddress& client, const IpAddress& server, std::uint16_t qtype,
                      std::string_view name, const DnsNameShape& shape, bool suspicious, std::uint64_t name_hash,
                      std::int64_t now_ns);
 

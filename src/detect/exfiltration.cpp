@@ -32,13 +32,7 @@ void ExfiltrationDetector::on_flow(const FlowRecord& r, const AnomalyVerdict* ve
     if (qualifies(sent, received)) report(in, out, sent, received, 1, r.first_ts.ns, r, verdict, true, s);
     return;
   }
-  if (s.window.roll(r.last_ts.ns, window_ns_)) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(r.last_ts.ns, window_ns_);
-    s.first_ns = r.first_ts.ns;
-  }
+  if (roll_window(s, r.last_ts.ns, window_ns_)) s.first_ns = r.first_ts.ns;
   s.sent += sent;
   s.received += received;
   ++s.flows;

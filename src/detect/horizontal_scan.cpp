@@ -26,12 +26,7 @@ void HorizontalScanDetector::on_probe(const IpAddress& src, const IpAddress& dst
   ++sp.probes;
   sp.ports.add(sketch_hash(std::uint64_t{port}));
   State& s = table_.upsert(scan_key(src, proto, port), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   ++s.probes;
   if (!s.hosts.probe(sketch_hash(dst))) return;  // a host seen before changes nothing
   if (s.sample_count < s.sample.size()) s.sample[s.sample_count++] = dst;

@@ -12,13 +12,7 @@ void IcmpFloodDetector::on_packet(const IpAddress& src, const IpAddress& dst, st
                                   std::uint32_t bytes, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(host_key(dst), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-    s.first_type = type;
-  }
+  if (roll_window(s, now_ns, window_ns_)) s.first_type = type;
   ++s.packets;
   s.bytes += bytes;
   if (echo_request) ++s.echo_requests;

@@ -10,12 +10,7 @@ PingSweepDetector::PingSweepDetector(const PingSweepRules& rules, std::size_t ma
 void PingSweepDetector::on_probe(const IpAddress& src, const IpAddress& dst, ProbeKind kind, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(host_key(src), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   if (kind == ProbeKind::kArp) ++s.arp;
   else if (kind == ProbeKind::kAck) ++s.ack;
   else ++s.icmp;

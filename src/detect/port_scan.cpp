@@ -20,12 +20,7 @@ void PortScanDetector::on_probe(const IpAddress& src, const IpAddress& dst, std:
                                 ProbeKind kind, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(pair_key(src, dst), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   ++s.probes;
   if (kind == ProbeKind::kSyn) ++s.syn;
   if (kind == ProbeKind::kUdp) ++s.udp;

@@ -10,12 +10,7 @@ SynFloodDetector::SynFloodDetector(const SynFloodRules& rules, std::size_t max_t
 void SynFloodDetector::on_syn(const IpAddress& src, const IpAddress& dst, std::uint16_t dport, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(host_key(dst), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   if (++s.syns < kTrackSendersFrom) return;
   s.sources.add(sketch_hash(src));
   s.ports.add(sketch_hash(std::uint64_t{dport}));

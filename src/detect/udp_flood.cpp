@@ -12,12 +12,7 @@ void UdpFloodDetector::on_packet(const IpAddress& src, std::uint16_t sport, cons
                                  std::uint32_t bytes, std::int64_t now_ns) {
   bool created = false;
   State& s = table_.upsert(host_key(dst), created);
-  if (s.window.roll(now_ns, window_ns_) && !created) {
-    const Throttle keep = s.throttle;
-    s = State{};
-    s.throttle = keep;
-    s.window.roll(now_ns, window_ns_);
-  }
+  roll_window(s, now_ns, window_ns_);
   ++s.packets;
   s.bytes += bytes;
   const bool reflected = sport != 0 && rules_.reflection_ports.contains(sport);

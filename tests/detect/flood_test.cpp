@@ -151,6 +151,7 @@ TEST(IcmpFlood, EchoRequestsAtHighRateEvenWhenAnswered) {
   EXPECT_EQ(to_string(alerts[0].src), text_of(kAttacker));
   EXPECT_EQ(to_string(alerts[0].dest), text_of(kVictim));
   EXPECT_EQ(evidence_int(alerts[0], "echo_requests"), 500);
+  EXPECT_EQ(evidence_int(alerts[0], "first_icmp_type"), 8);  // the victim's first window, too
 }
 
 TEST(IcmpFlood, ErrorsAndSlowPingsAreNoFlood) {
